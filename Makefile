@@ -1,0 +1,62 @@
+# The two commands: `make run` and `make test`. Each installs what is missing first.
+.DEFAULT_GOAL := help
+.PHONY: help deps build debug asan fuzz-build run test fuzz bench clean
+
+BUILD_DIR ?= build
+ASAN_DIR  ?= build-asan
+FUZZ_DIR  ?= build-fuzz
+DEBUG_DIR ?= build-debug
+FUZZ_SECONDS ?= 30
+LONG_FUZZ_SECONDS ?= 600
+CMAKE_COMMON := -G Ninja -DSWITCHBOARD_WERROR=ON
+
+help:
+	@echo "make run    install what is missing, build, start the server on its embedded defaults"
+	@echo "make test   install what is missing, build, run every test (unit, sanitizers, fuzz smoke, integration, e2e)"
+	@echo "make fuzz   run each fuzzer for $(LONG_FUZZ_SECONDS) s"
+	@echo "make bench  build and run the micro-benchmarks"
+	@echo "make debug  Debug build in $(DEBUG_DIR)/"
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release \
+	  -DSWITCHBOARD_SANITIZER_BUILD=$(CURDIR)/$(ASAN_DIR) -DSWITCHBOARD_FUZZ_BUILD=$(CURDIR)/$(FUZZ_DIR) >/dev/null
+	@cmake --build $(BUILD_DIR)
+
+debug: deps
+	@cmake -S . -B $(DEBUG_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(DEBUG_DIR)
+
+asan: deps
+	@cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_SANITIZE=ON \
+	  -DSWITCHBOARD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_DIR)
+
+fuzz-build: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSWITCHBOARD_FUZZ=ON -DSWITCHBOARD_TESTS=OFF -DSWITCHBOARD_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build $(FUZZ_DIR)
+
+run: build
+	@if [ -x $(BUILD_DIR)/bin/switchboard ]; then \
+	  exec $(BUILD_DIR)/bin/switchboard serve --config config/dev.toml; \
+	else \
+	  echo "make run: this revision builds the protocol core only; the switchboard server binary is not part of it yet (see docs/ARCHITECTURE.md)."; \
+	  exit 1; \
+	fi
+
+# The sanitizer and fuzz builds run inside the main ctest run, so its summary covers everything.
+test: asan fuzz-build build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+fuzz: FUZZ_SECONDS := $(LONG_FUZZ_SECONDS)
+fuzz: fuzz-build
+	@cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
+
+bench: build
+	@$(BUILD_DIR)/bin/wire_bench
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(DEBUG_DIR)

@@ -1,0 +1,15 @@
+#pragma once
+// Standard base64 (RFC 4648, with padding), as Engine.IO polling uses for binary packets.
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace switchboard::wire {
+
+void append_base64(std::string_view bytes, std::string& out);
+
+// Strict: any character outside the alphabet, or a bad length or padding, is errc::invalid_base64.
+// Padding may be omitted, as Node's decoder allows.
+std::error_code decode_base64(std::string_view text, std::string& out);
+
+}  // namespace switchboard::wire
