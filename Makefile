@@ -14,7 +14,7 @@ help:
 	@echo "make run    install what is missing, build, start the server on its embedded defaults"
 	@echo "make test   install what is missing, build, run every test (unit, sanitizers, fuzz smoke, integration, e2e)"
 	@echo "make fuzz   run each fuzzer for $(LONG_FUZZ_SECONDS) s"
-	@echo "make bench  build and run the micro-benchmarks"
+	@echo "make bench  codec micro-benchmarks, side by side with the Node.js reference codecs"
 	@echo "make debug  Debug build in $(DEBUG_DIR)/"
 
 deps:
@@ -56,7 +56,7 @@ fuzz: fuzz-build
 	@cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
 
 bench: build
-	@$(BUILD_DIR)/bin/wire_bench
+	@node bench/micro/compare.mjs $(BUILD_DIR)/bin/wire_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(DEBUG_DIR)

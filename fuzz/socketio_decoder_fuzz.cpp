@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (chunk.empty()) continue;
     sio::decoder::status s{};
     sio::packet p;
-    const std::error_code ec = (chunk[0] & 1) ? decoder.add_binary(chunk.substr(1), s, p)
+    const std::error_code ec = (chunk[0] & 1) ? decoder.add_binary(std::string(chunk.substr(1)), s, p)
                                               : decoder.add_text(chunk.substr(1), s, p);
     if (!ec && s == sio::decoder::status::packet_ready) check_round_trip(p);
   }

@@ -5,17 +5,38 @@
 #include <boost/json/value_stack.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "switchboard/wire/error.hpp"
 
 namespace switchboard::wire {
 namespace {
 
+constexpr std::uint64_t repeat_byte(std::uint8_t b) { return 0x0101010101010101ULL * b; }
+
+// True when any of the 8 bytes of `w` is below 0x20, a quote or a backslash (bit tricks from
+// "Bit Twiddling Hacks": a byte is zero in w ^ repeat(c) exactly where w holds c).
+constexpr bool any_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t high = repeat_byte(0x80);
+  const auto has_zero = [](std::uint64_t x) { return (x - repeat_byte(0x01)) & ~x & high; };
+  const std::uint64_t below_space = (w - repeat_byte(0x20)) & ~w & high;
+  return (below_space | has_zero(w ^ repeat_byte('"')) | has_zero(w ^ repeat_byte('\\'))) != 0;
+}
+
 void append_string(std::string_view s, std::string& out) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run = 0;  // start of the pending stretch that needs no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
+    // Skip eight plain bytes at a time: escapes are rare in real payloads.
+    while (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (any_needs_escape(w)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.substr(run, i - run));

@@ -11,160 +11,26 @@
 // - integers stay exact: int64, or uint64 above INT64_MAX (JavaScript would round to a double).
 #include "switchboard/wire/msgpack.hpp"
 
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "js_date.hpp"
 #include "switchboard/wire/error.hpp"
+#include "utf8.hpp"
 
 namespace switchboard::wire::msgpack {
 namespace {
 
 namespace json = boost::json;
 
-// ---- UTF-8 ----------------------------------------------------------------------------------
-
-// Length of the longest prefix of `s` made of whole, valid UTF-8 sequences.
-std::size_t valid_utf8_prefix(const unsigned char* s, std::size_t n) {
-  std::size_t i = 0;
-  while (i < n) {
-    // Skip ASCII eight bytes at a time; most keys and event names are ASCII.
-    while (i + 8 <= n) {
-      std::uint64_t w;
-      std::memcpy(&w, s + i, 8);
-      if ((w & 0x8080808080808080ull) != 0) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    const unsigned char b = s[i];
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t need;
-    unsigned char lo = 0x80, hi = 0xbf;  // bounds of the first continuation byte
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      if (b == 0xe0) lo = 0xa0;  // overlong
-      if (b == 0xed) hi = 0x9f;  // surrogates
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      if (b == 0xf0) lo = 0x90;  // overlong
-      if (b == 0xf4) hi = 0x8f;  // above U+10FFFF
-    } else {
-      return i;
-    }
-    if (n - i <= need) return i;
-    if (s[i + 1] < lo || s[i + 1] > hi) return i;
-    for (std::size_t k = 2; k <= need; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return i;
-    }
-    i += need + 1;
-  }
-  return n;
-}
-
-// Appends `s` to `out` with each maximal invalid subpart replaced by U+FFFD (WHATWG "decode").
-void append_replacing(const unsigned char* s, std::size_t n, std::string& out) {
-  static constexpr char replacement[] = "\xef\xbf\xbd";
-  std::size_t i = 0;
-  while (i < n) {
-    const std::size_t ok = valid_utf8_prefix(s + i, n - i);
-    out.append(reinterpret_cast<const char*>(s + i), ok);
-    i += ok;
-    if (i >= n) break;
-    // s[i] starts an invalid sequence: consume the lead byte and every continuation byte that
-    // was still acceptable, then resume at the first byte that was not.
-    const unsigned char b = s[i++];
-    std::size_t need = 0;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      if (b == 0xe0) lo = 0xa0;
-      if (b == 0xed) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      if (b == 0xf0) lo = 0x90;
-      if (b == 0xf4) hi = 0x8f;
-    }
-    for (std::size_t k = 0; k < need && i < n && s[i] >= lo && s[i] <= hi; ++k) {
-      ++i;
-      lo = 0x80;
-      hi = 0xbf;
-    }
-    out.append(replacement, 3);
-  }
-}
-
-// ---- Timestamps -----------------------------------------------------------------------------
-
-// Days since 1970-01-01 -> proleptic Gregorian date (Howard Hinnant's civil_from_days).
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-}
-
-void put_digits(char*& p, std::uint64_t v, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
-  p += width;
-}
-
-// What JavaScript's `new Date(ms).toJSON()` yields for the time value notepack computes: the
-// value is truncated to whole milliseconds; beyond +-8.64e15 ms the Date is invalid and toJSON
-// gives null. Years outside 0..9999 use the expanded form "+010000-01-01T00:00:00.000Z" /
-// "-000001-...", as toISOString does.
+// What notepack's Date becomes in JSON: its toJSON text, or null when the Date is invalid.
 json::value js_date(double ms, const json::storage_ptr& sp) {
-  if (!(std::fabs(ms) <= 8.64e15)) return json::value(nullptr, sp);  // also NaN
-  const auto t = static_cast<std::int64_t>(ms);  // truncation toward zero, as TimeClip does
-  std::int64_t days = t / 86400000;
-  std::int64_t in_day = t % 86400000;
-  if (in_day < 0) {
-    in_day += 86400000;
-    --days;
-  }
-  std::int64_t year;
-  unsigned month, day;
-  civil_from_days(days, year, month, day);
-
-  char buf[32];
-  char* p = buf;
-  if (year >= 0 && year <= 9999) {
-    put_digits(p, static_cast<std::uint64_t>(year), 4);
-  } else {
-    *p++ = year < 0 ? '-' : '+';
-    put_digits(p, static_cast<std::uint64_t>(year < 0 ? -year : year), 6);
-  }
-  const auto ms_of_day = static_cast<std::uint64_t>(in_day);
-  *p++ = '-';
-  put_digits(p, month, 2);
-  *p++ = '-';
-  put_digits(p, day, 2);
-  *p++ = 'T';
-  put_digits(p, ms_of_day / 3600000, 2);
-  *p++ = ':';
-  put_digits(p, ms_of_day / 60000 % 60, 2);
-  *p++ = ':';
-  put_digits(p, ms_of_day / 1000 % 60, 2);
-  *p++ = '.';
-  put_digits(p, ms_of_day % 1000, 3);
-  *p++ = 'Z';
-  return json::value(json::string_view(buf, static_cast<std::size_t>(p - buf)), sp);
+  const auto text = detail::js_date_to_json(ms);
+  if (!text) return json::value(nullptr, sp);
+  return json::value(json::string_view(text->view()), sp);
 }
 
 // ---- Decoder --------------------------------------------------------------------------------
@@ -207,6 +73,7 @@ class decoder {
   };
 
   std::size_t remaining() const { return static_cast<std::size_t>(end_ - at_); }
+  std::string_view next(std::size_t n) const { return {reinterpret_cast<const char*>(at_), n}; }
   std::uint64_t take_be(int n) {
     const std::uint64_t v = load_be(at_, n);
     at_ += n;
@@ -278,23 +145,22 @@ std::error_code decoder::read_key(frame& f) {
   if (remaining() < n) return errc::truncated;
   f.key_at = at_;
   f.key_size = n;
-  f.key_replaced = valid_utf8_prefix(at_, n) != n;
+  f.key_replaced = !detail::is_valid_utf8(next(n));
   if (f.key_replaced) {
     f.key_fixed.clear();
-    append_replacing(at_, n, f.key_fixed);
+    detail::append_utf8_replacing_invalid(next(n), f.key_fixed);
   }
   at_ += n;
   return {};
 }
 
 json::value decoder::make_string(std::size_t n) {
-  const std::size_t ok = valid_utf8_prefix(at_, n);
   json::value v(sp_);
-  if (ok == n) {
+  if (detail::is_valid_utf8(next(n))) {
     v.emplace_string().assign(reinterpret_cast<const char*>(at_), n);
   } else {
     std::string fixed;
-    append_replacing(at_, n, fixed);
+    detail::append_utf8_replacing_invalid(next(n), fixed);
     v.emplace_string().assign(fixed);
   }
   at_ += n;
@@ -302,7 +168,9 @@ json::value decoder::make_string(std::size_t n) {
 }
 
 std::error_code decoder::add_attachment(std::size_t n, json::value& placeholder) {
-  if (attachments_.size() - first_attachment_ >= limits_.max_attachments) return errc::too_large;
+  if (attachments_.size() - first_attachment_ >= limits_.max_attachments) {
+    return errc::too_many_attachments;
+  }
   const std::size_t index = attachments_.size();
   attachments_.emplace_back(reinterpret_cast<const char*>(at_), n);
   at_ += n;

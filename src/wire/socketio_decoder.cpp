@@ -148,9 +148,9 @@ std::error_code decoder::add_text(std::string_view text, status& result, packet&
   return {};
 }
 
-std::error_code decoder::add_binary(std::string_view bytes, status& result, packet& out) {
+std::error_code decoder::add_binary(std::string bytes, status& result, packet& out) {
   if (!pending_) return errc::unexpected_binary;
-  pending_->attachments.emplace_back(bytes);
+  pending_->attachments.push_back(std::move(bytes));
   if (pending_->attachments.size() < expected_attachments_) {
     result = status::need_attachment;
     return {};

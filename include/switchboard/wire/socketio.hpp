@@ -67,8 +67,9 @@ class decoder {
   // A text message: a whole packet, or the head of one that attachments will complete.
   std::error_code add_text(std::string_view text, status& result, packet& out);
 
-  // A binary message: the next attachment of the packet being reassembled.
-  std::error_code add_binary(std::string_view bytes, status& result, packet& out);
+  // A binary message: the next attachment of the packet being reassembled. Taken by value so
+  // that a transport which read the message into a string hands it over without a copy.
+  std::error_code add_binary(std::string bytes, status& result, packet& out);
 
   bool awaiting_attachments() const noexcept { return pending_.has_value(); }
 

@@ -89,3 +89,21 @@ TEST(json_text, parse_reads_decimals_exactly) {
   ASSERT_FALSE(sw::parse_json(R"({"k":[0.5e37,"s",1]})", 32, v));
   EXPECT_EQ(stringify(v), R"({"k":[5e+36,"s",1]})");
 }
+
+TEST(json_text, escapes_found_at_every_position_of_long_strings) {
+  // The writer skips plain text eight bytes at a time; every offset must still see its escape.
+  for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+    for (std::size_t length = 1; length <= 40; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text(length, 'a');
+        text[at] = special;
+        const std::string escaped = stringify(json::string(text));
+        const std::string quoted = stringify(json::string(std::string(1, special)));
+        EXPECT_EQ(escaped, "\"" + std::string(at, 'a') + quoted.substr(1, quoted.size() - 2) +
+                               std::string(length - at - 1, 'a') + "\"");
+      }
+    }
+  }
+  EXPECT_EQ(stringify(json::string("é€😀 plain text over eight bytes ~\x7f")),
+            "\"é€😀 plain text over eight bytes ~\x7f\"");
+}

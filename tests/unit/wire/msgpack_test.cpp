@@ -571,9 +571,9 @@ TEST(msgpack, limits_total_elements) {
 TEST(msgpack, limits_attachments) {
   const mp::decode_limits limits{.max_attachments = 2};
   EXPECT_FALSE(dec_err("92c400c400", limits));
-  EXPECT_EQ(dec_err("93c400c400c400", limits), errc::too_large);
-  EXPECT_EQ(dec_err("93c400c400d40501", limits), errc::too_large);
-  EXPECT_EQ(dec_err("93c400c400c70000", limits), errc::too_large);
+  EXPECT_EQ(dec_err("93c400c400c400", limits), errc::too_many_attachments);
+  EXPECT_EQ(dec_err("93c400c400d40501", limits), errc::too_many_attachments);
+  EXPECT_EQ(dec_err("93c400c400c70000", limits), errc::too_many_attachments);
 }
 
 // ---- Round trips ----------------------------------------------------------------------------
