@@ -318,6 +318,31 @@ TEST(msgpack, replaces_invalid_utf8_like_node) {
   EXPECT_EQ(o, (json::object{{"\xef\xbf\xbd", 1}}));
 }
 
+TEST(msgpack, replaces_invalid_utf8_at_every_length_and_position) {
+  // The decoder checks ASCII a word at a time: a bad byte or a valid two-byte character must be
+  // seen wherever it falls, in strings and keys alike.
+  for (std::size_t n = 1; n <= 40; ++n) {
+    for (std::size_t k = 0; k < n; ++k) {
+      std::string bad(n, 'a');
+      bad[k] = '\xff';
+      std::string fixed(bad);
+      fixed.replace(k, 1, "\xef\xbf\xbd");
+      std::string str_bytes, map_bytes;
+      ASSERT_FALSE(mp::encode(json::string(bad), {}, str_bytes));
+      ASSERT_FALSE(mp::encode(json::object{{bad, 1}}, {}, map_bytes));
+      EXPECT_EQ(dec_bytes(str_bytes).value, json::value(fixed)) << n << " " << k;
+      EXPECT_EQ(dec_bytes(map_bytes).value, (json::object{{fixed, 1}})) << n << " " << k;
+      if (k + 1 < n) {
+        std::string good(n, 'a');
+        good.replace(k, 2, "\xc3\xa9");
+        std::string good_bytes;
+        ASSERT_FALSE(mp::encode(json::string(good), {}, good_bytes));
+        EXPECT_EQ(dec_bytes(good_bytes).value, json::value(good)) << n << " " << k;
+      }
+    }
+  }
+}
+
 TEST(msgpack, replaced_key_survives_nested_value) {
   // The key's replacement text must outlive the frames pushed while its value is read.
   const json::value v = dec_ok("81a2ff41" + repeat("91", 40) + "c0");
@@ -554,6 +579,14 @@ TEST(msgpack, deep_nesting_does_not_recurse) {
   std::string out;
   ASSERT_FALSE(mp::encode(d.value, {}, out));
   EXPECT_EQ(hex(out), repeat("91", depth) + "c0");
+}
+
+TEST(msgpack, nesting_returns_from_deep_to_shallow) {
+  // Past the decoder's inline frames and back: the outer containers must still be intact.
+  const json::value deep = dec_ok(repeat("91", 40) + "c0");
+  const json::value v = dec_ok("93" + repeat("91", 40) + "c0" "920102" "82a161" +
+                               repeat("91", 40) + "c0" "a16203");
+  EXPECT_EQ(v, (json::array{deep, json::array{1, 2}, json::object{{"a", deep}, {"b", 3}}}));
 }
 
 TEST(msgpack, limits_total_elements) {
