@@ -30,4 +30,8 @@ frame_ptr make_text_frame(eio::packet_type type, std::string_view data) {
   return std::make_shared<const frame>(std::vector<frame::message>{{false, std::move(bytes)}});
 }
 
+frame_ptr make_binary_frame(std::string bytes) {
+  return std::make_shared<const frame>(std::vector<frame::message>{{true, std::move(bytes)}});
+}
+
 }  // namespace switchboard::wire

@@ -40,4 +40,7 @@ using frame_ptr = std::shared_ptr<const frame>;
 // A frame holding one text packet, e.g. make_text_frame(eio::packet_type::message, "2[\"hi\"]").
 frame_ptr make_text_frame(eio::packet_type type, std::string_view data);
 
+// A frame holding one binary message packet.
+frame_ptr make_binary_frame(std::string bytes);
+
 }  // namespace switchboard::wire

@@ -1,0 +1,20 @@
+#pragma once
+// Origin checks and the CORS headers of polling responses.
+#include <optional>
+#include <string_view>
+
+#include "switchboard/engine/options.hpp"
+#include "switchboard/http/types.hpp"
+
+namespace switchboard::engine {
+
+// Whether a request with this Origin header (nullopt: none) may use the server.
+bool origin_allowed(const cors_options& cors, std::optional<std::string_view> origin) noexcept;
+
+// Access-Control-Allow-Origin (the request's own origin) and -Credentials, when it has one.
+void add_cors_headers(const http::request& req, http::response& res);
+
+// The answer to an OPTIONS preflight: 204 with the allowed methods and headers.
+http::response preflight_response(const http::request& req);
+
+}  // namespace switchboard::engine

@@ -1,0 +1,57 @@
+#pragma once
+// The Engine.IO v4 server: polling and WebSocket transports, upgrade, heartbeat, CORS.
+// It is an http::route: mount it on an http::server at options.path.
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "switchboard/engine/options.hpp"
+#include "switchboard/engine/session.hpp"
+#include "switchboard/http/server.hpp"
+
+namespace switchboard::engine {
+
+class session_registry;
+
+// Construct and attach before the http::server starts; the route methods run on the shards.
+class server final : public http::route, public std::enable_shared_from_this<server> {
+ public:
+  server(http::shard_pool& shards, options opts, std::shared_ptr<handler> h);
+  ~server() override;
+
+  // Mounts this server on `http` at options().path.
+  static std::shared_ptr<server> attach(http::server& http, options opts, std::shared_ptr<handler> h);
+
+  void on_request(http::exchange_ptr ex) override;
+  void on_websocket(http::websocket_upgrade_ptr upgrade) override;
+  std::size_t body_limit() const noexcept override { return options_.max_payload; }
+  http::websocket_options websocket() const noexcept override;
+
+  // Closes every session ("server shutting down"); returns at once, the closes run on the shards.
+  void close_all();
+
+  // Sessions open now, over all shards. Thread-safe.
+  std::size_t session_count() const noexcept { return session_count_.load(std::memory_order_relaxed); }
+  // Polling GETs held open now, waiting for packets. Thread-safe.
+  std::size_t waiting_polls() const noexcept { return waiting_polls_.load(std::memory_order_relaxed); }
+
+  const options& opts() const noexcept { return options_; }
+
+ private:
+  friend class session_impl;
+
+  void handshake(http::exchange_ptr ex, transport_kind transport);
+  void handshake(http::websocket_upgrade_ptr upgrade);
+  void register_session(std::shared_ptr<class session_impl> s);
+  void unregister_session(const class session_impl& s);
+  std::shared_ptr<class session_impl> find(std::size_t shard, const std::string& sid) const;
+
+  http::shard_pool& shards_;
+  options options_;
+  std::shared_ptr<handler> handler_;
+  std::vector<std::unique_ptr<session_registry>> registries_;  // one per shard, touched only there
+  std::atomic<std::size_t> session_count_{0};
+  std::atomic<std::size_t> waiting_polls_{0};
+};
+
+}  // namespace switchboard::engine

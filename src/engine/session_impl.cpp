@@ -1,0 +1,313 @@
+#include "session_impl.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "errors.hpp"
+#include "switchboard/engine/cors.hpp"
+
+namespace switchboard::engine {
+
+namespace eio = wire::eio;
+namespace bh = boost::beast::http;
+using detail::error_code;
+
+namespace {
+
+constexpr std::chrono::milliseconds close_grace{1000};
+
+const wire::frame_ptr& ping_frame() {
+  static const wire::frame_ptr frame = wire::make_text_frame(eio::packet_type::ping, {});
+  return frame;
+}
+
+const wire::frame_ptr& probe_answer_frame() {
+  static const wire::frame_ptr frame = wire::make_text_frame(eio::packet_type::pong, "probe");
+  return frame;
+}
+
+http::response polling_response(const http::request& req, std::string body, std::string_view content_type) {
+  http::response res = http::make_response(req, bh::status::ok, std::move(body), content_type);
+  add_cors_headers(req, res);
+  return res;
+}
+
+}  // namespace
+
+session_impl::session_impl(std::shared_ptr<server> owner, std::string id, std::size_t shard,
+                           boost::asio::io_context& context, http::request handshake,
+                           boost::asio::ip::tcp::endpoint remote, transport_kind transport)
+    : owner_(std::move(owner)),
+      id_(std::move(id)),
+      shard_(shard),
+      context_(context),
+      handshake_(std::move(handshake)),
+      remote_(remote),
+      transport_(transport),
+      upgrade_timer_(context),
+      ping_timer_(context) {
+  handshake_.body().clear();
+}
+
+std::string session_impl::open_packet() const {
+  const options& o = owner_->opts();
+  const bool can_upgrade = transport_ == transport_kind::polling && o.allow_websocket;
+  return "{\"sid\":\"" + id_ + "\",\"upgrades\":" + (can_upgrade ? "[\"websocket\"]" : "[]") +
+         ",\"pingInterval\":" + std::to_string(o.ping_interval.count()) +
+         ",\"pingTimeout\":" + std::to_string(o.ping_timeout.count()) +
+         ",\"maxPayload\":" + std::to_string(o.max_payload) + "}";
+}
+
+void session_impl::start_polling() { schedule_ping(); }
+
+void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
+  channel_ = accept_channel(upgrade);
+  send(wire::make_text_frame(eio::packet_type::open, open_packet()), false);
+  schedule_ping();
+}
+
+// ---- Sending -------------------------------------------------------------------------------
+
+send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
+  if (!open_) return send_status::closed;
+  const bool writable_now = queue_.empty() && (channel_ ? !channel_writing_ : poll_ != nullptr);
+  if (is_volatile && !writable_now) return send_status::dropped;
+  if (queue_.size() >= owner_->opts().outbound.max_packets) {
+    if (is_volatile || owner_->opts().outbound.on_overflow == overflow_policy::drop) return send_status::dropped;
+    end("queue overflow", farewell::close_packet);
+    return send_status::closed;
+  }
+  queue_.push_back(std::move(frame));
+  flush();
+  return send_status::queued;
+}
+
+// Hands what is queued to the current transport, if it can take it now.
+void session_impl::flush() {
+  if (queue_.empty()) return;
+  if (channel_) {
+    if (channel_writing_) return;
+    channel_writing_ = true;
+    std::vector<wire::frame_ptr> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    channel_->write(std::move(batch), [self = shared_from_this(), channel = channel_.get()](bool ok) {
+      boost::asio::post(self->context_, [self, channel, ok] {
+        if (channel != self->channel_.get()) return;
+        self->channel_writing_ = false;
+        if (!ok) return self->end("transport error", farewell::close_packet);
+        self->flush();
+      });
+    });
+  } else if (poll_) {
+    answer_poll();
+  }
+}
+
+// Answers the pending GET with everything queued, then `last_packet` (a text packet) if any.
+void session_impl::answer_poll(std::string_view last_packet) {
+  std::string payload;
+  for (const auto& frame : queue_) {
+    if (!payload.empty()) payload.push_back(eio::record_separator);
+    payload.append(frame->polling_payload());
+  }
+  queue_.clear();
+  if (!last_packet.empty()) {
+    if (!payload.empty()) payload.push_back(eio::record_separator);
+    payload.append(last_packet);
+  }
+  auto poll = std::move(poll_);
+  owner_->waiting_polls_.fetch_sub(1, std::memory_order_relaxed);
+  poll->respond(polling_response(poll->req(), std::move(payload), "text/plain; charset=UTF-8"));
+}
+
+// ---- Polling -------------------------------------------------------------------------------
+
+void session_impl::on_poll(http::exchange_ptr ex) {
+  if (transport_ != transport_kind::polling) return ex->respond(detail::error_response(ex->req(), error_code::bad_request));
+  if (closing_) {
+    poll_ = std::move(ex);
+    owner_->waiting_polls_.fetch_add(1, std::memory_order_relaxed);
+    return end("transport close", farewell::noop);
+  }
+  if (poll_) {
+    // Two GETs at once: the reference server closes the session and fails the second.
+    ex->respond(detail::error_response(ex->req(), error_code::bad_request));
+    return end("transport error", farewell::close_packet);
+  }
+  poll_ = std::move(ex);
+  owner_->waiting_polls_.fetch_add(1, std::memory_order_relaxed);
+  if (!queue_.empty()) return answer_poll();
+  // Mid-upgrade, release the client's poll at once so that it can switch to the WebSocket.
+  if (probe_) answer_poll("6");
+}
+
+void session_impl::on_post(http::exchange_ptr ex) {
+  if (transport_ != transport_kind::polling) return ex->respond(detail::error_response(ex->req(), error_code::bad_request));
+  std::vector<eio::packet> packets;
+  if (eio::decode_payload(ex->req().body(), packets)) {
+    ex->respond(detail::error_response(ex->req(), error_code::bad_request));
+    return end("parse error", farewell::close_packet);
+  }
+  ex->respond(polling_response(ex->req(), "ok", "text/html"));
+  for (auto& p : packets) {
+    if (!open_) break;
+    on_packet(std::move(p));
+  }
+}
+
+// ---- WebSocket and upgrade -----------------------------------------------------------------
+
+http::websocket_channel_ptr session_impl::accept_channel(const http::websocket_upgrade_ptr& upgrade) {
+  // The channel may live on another shard: its callbacks come back here through posts. They
+  // hold the session weakly, and name their channel by address only, so nothing forms a cycle.
+  auto identity = std::make_shared<const http::websocket_channel*>(nullptr);
+  std::weak_ptr<session_impl> weak = shared_from_this();
+  auto on_message = [weak, identity](bool binary, std::string data) {
+    if (auto self = weak.lock()) {
+      boost::asio::post(self->context_, [self, from = *identity, binary, data = std::move(data)]() mutable {
+        self->on_channel_message(from, binary, std::move(data));
+      });
+    }
+  };
+  auto on_closed = [weak, identity] {
+    if (auto self = weak.lock()) {
+      boost::asio::post(self->context_, [self, from = *identity] { self->on_channel_closed(from); });
+    }
+  };
+  http::websocket_channel_ptr channel = upgrade->accept(std::move(on_message), std::move(on_closed));
+  *identity = channel.get();
+  return channel;
+}
+
+void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
+  if (!open_ || transport_ != transport_kind::polling || probe_) {
+    // As the reference server: a second upgrade is accepted, then closed at once.
+    if (auto extra = upgrade->accept(nullptr, nullptr)) extra->close();
+    return;
+  }
+  probe_ = accept_channel(upgrade);
+  upgrade_timer_.expires_after(owner_->opts().upgrade_timeout);
+  upgrade_timer_.async_wait([self = shared_from_this(), probe = probe_.get()](boost::system::error_code ec) {
+    if (!ec && self->probe_.get() == probe) self->fail_upgrade();
+  });
+}
+
+void session_impl::on_channel_message(const http::websocket_channel* from, bool binary, std::string data) {
+  if (!open_) return;
+  eio::packet p;
+  if (binary) {
+    p = eio::decode_binary_packet(data);
+  } else if (eio::decode_text_packet(data, p)) {
+    if (from == probe_.get()) return fail_upgrade();
+    if (from == channel_.get()) end("parse error", farewell::close_packet);
+    return;
+  }
+  if (from == probe_.get()) return on_probe_message(std::move(p));
+  if (from == channel_.get()) on_packet(std::move(p));
+}
+
+void session_impl::on_probe_message(eio::packet p) {
+  if (p.type == eio::packet_type::ping && p.data == "probe") {
+    probe_->write({probe_answer_frame()}, nullptr);
+    if (poll_ && queue_.empty()) answer_poll("6");
+    return;
+  }
+  if (p.type != eio::packet_type::upgrade) return fail_upgrade();
+  // "5": the WebSocket becomes the transport; a GET still pending ends with a noop.
+  upgrade_timer_.cancel();
+  transport_ = transport_kind::websocket;
+  channel_ = std::move(probe_);
+  if (poll_) answer_poll("6");
+  flush();
+}
+
+void session_impl::fail_upgrade() {
+  upgrade_timer_.cancel();
+  if (auto probe = std::move(probe_)) probe->close();
+}
+
+void session_impl::on_channel_closed(const http::websocket_channel* from) {
+  if (from == probe_.get()) return fail_upgrade();
+  if (from == channel_.get()) end("transport close", farewell::noop);
+}
+
+// ---- Packets and heartbeat -----------------------------------------------------------------
+
+void session_impl::on_packet(eio::packet p) {
+  if (closing_) return;
+  switch (p.type) {
+    case eio::packet_type::message:
+      owner_->handler_->on_message(shared_from_this(), p.binary, std::move(p.data));
+      return;
+    case eio::packet_type::pong:
+      if (awaiting_pong_) {
+        awaiting_pong_ = false;
+        schedule_ping();
+      }
+      return;
+    case eio::packet_type::ping:
+      send(wire::make_text_frame(eio::packet_type::pong, p.data), false);
+      return;
+    case eio::packet_type::close:
+      end_when_polled();
+      return;
+    case eio::packet_type::open:
+    case eio::packet_type::upgrade:
+    case eio::packet_type::noop:
+      return;  // meaningless here; the reference server ignores them too
+  }
+}
+
+void session_impl::schedule_ping() {
+  ping_timer_.expires_after(owner_->opts().ping_interval);
+  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_ping_timer();
+  });
+}
+
+// Fires after pingInterval to send a ping, then after pingTimeout if no pong came back.
+void session_impl::on_ping_timer() {
+  if (!open_) return;
+  if (awaiting_pong_) return end("ping timeout", farewell::close_packet);
+  awaiting_pong_ = true;
+  send(ping_frame(), false);
+  if (!open_) return;
+  ping_timer_.expires_after(owner_->opts().ping_timeout);
+  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_ping_timer();
+  });
+}
+
+// ---- Closing -------------------------------------------------------------------------------
+
+// The client's close packet. Its GET may still be on its way from another connection (a client
+// that closes sends both at once): that GET gets its noop if it comes within the grace period.
+void session_impl::end_when_polled() {
+  if (transport_ != transport_kind::polling || poll_) return end("transport close", farewell::noop);
+  closing_ = true;
+  ping_timer_.expires_after(std::min(owner_->opts().ping_timeout, close_grace));
+  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->end("transport close", farewell::noop);
+  });
+}
+
+void session_impl::close(std::string_view reason) { end(reason, farewell::close_packet); }
+
+// Every way a session ends comes here: release the transports, the timers and the registry entry.
+void session_impl::end(std::string_view reason, farewell how) {
+  if (!open_) return;
+  open_ = false;
+  ping_timer_.cancel();
+  upgrade_timer_.cancel();
+  if (poll_) answer_poll(how == farewell::noop ? "6" : "1");
+  if (auto probe = std::move(probe_)) probe->close();
+  if (auto channel = std::move(channel_)) {
+    // The channel writes what it was given before its close handshake.
+    if (!queue_.empty()) channel->write({std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end())}, nullptr);
+    channel->close();
+  }
+  queue_.clear();
+  owner_->unregister_session(*this);
+  owner_->handler_->on_close(shared_from_this(), reason);
+}
+
+}  // namespace switchboard::engine

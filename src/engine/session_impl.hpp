@@ -1,0 +1,77 @@
+#pragma once
+// The state machine of one Engine.IO session, on its owner shard: the bounded outbound queue,
+// the current transport (a pending polling GET, or a WebSocket channel), the upgrade probe and
+// the heartbeat. Transports on other shards reach it only through posts to its executor.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+
+#include "switchboard/engine/server.hpp"
+#include "switchboard/wire/engineio.hpp"
+
+namespace switchboard::engine {
+
+class session_impl final : public session, public std::enable_shared_from_this<session_impl> {
+ public:
+  session_impl(std::shared_ptr<server> owner, std::string id, std::size_t shard, boost::asio::io_context& context,
+               http::request handshake, boost::asio::ip::tcp::endpoint remote, transport_kind transport);
+
+  send_status send(wire::frame_ptr frame, bool is_volatile) override;
+  void close(std::string_view reason) override;
+  const std::string& id() const noexcept override { return id_; }
+  std::size_t shard() const noexcept override { return shard_; }
+  boost::asio::any_io_executor executor() const override { return context_.get_executor(); }
+  transport_kind transport() const noexcept override { return transport_; }
+  bool is_open() const noexcept override { return open_; }
+  const http::request& handshake() const noexcept override { return handshake_; }
+  const boost::asio::ip::tcp::endpoint& remote() const noexcept override { return remote_; }
+
+  // The open packet's text: {"sid":...,"upgrades":...,"pingInterval":...}.
+  std::string open_packet() const;
+  // Starts the heartbeat of a session opened by a polling handshake.
+  void start_polling();
+  // Takes over the connection of a WebSocket handshake: the open packet goes first.
+  void start_websocket(const http::websocket_upgrade_ptr& upgrade);
+
+  void on_poll(http::exchange_ptr ex);
+  void on_post(http::exchange_ptr ex);
+  void on_upgrade(http::websocket_upgrade_ptr upgrade);
+
+ private:
+  enum class farewell { close_packet, noop };  // what a pending GET gets when the session ends
+
+  http::websocket_channel_ptr accept_channel(const http::websocket_upgrade_ptr& upgrade);
+  void on_channel_message(const http::websocket_channel* from, bool binary, std::string data);
+  void on_channel_closed(const http::websocket_channel* from);
+  void on_probe_message(wire::eio::packet p);
+  void fail_upgrade();
+
+  void on_packet(wire::eio::packet p);
+  void flush();
+  void answer_poll(std::string_view last_packet = {});
+  void schedule_ping();
+  void on_ping_timer();
+  void end_when_polled();
+  void end(std::string_view reason, farewell how);
+
+  std::shared_ptr<server> owner_;
+  std::string id_;
+  std::size_t shard_;
+  boost::asio::io_context& context_;
+  http::request handshake_;
+  boost::asio::ip::tcp::endpoint remote_;
+  transport_kind transport_;
+  bool open_ = true;
+
+  std::deque<wire::frame_ptr> queue_;
+  http::exchange_ptr poll_;                  // the GET waiting for packets
+  http::websocket_channel_ptr channel_;      // the current WebSocket transport
+  bool channel_writing_ = false;
+  http::websocket_channel_ptr probe_;        // a WebSocket being upgraded to
+  boost::asio::steady_timer upgrade_timer_;
+  boost::asio::steady_timer ping_timer_;
+  bool awaiting_pong_ = false;
+  bool closing_ = false;  // the client sent its close packet; waiting for its last GET
+};
+
+}  // namespace switchboard::engine

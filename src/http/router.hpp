@@ -1,0 +1,34 @@
+#pragma once
+// Path-prefix routing table. Filled before the server starts, read-only afterwards.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/http/websocket_channel.hpp"
+
+namespace switchboard::http::detail {
+
+class router {
+ public:
+  void add(std::string prefix, std::shared_ptr<route> r) {
+    routes_.emplace_back(std::move(prefix), std::move(r));
+    std::stable_sort(routes_.begin(), routes_.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  }
+
+  // The route of the longest prefix of the target's path, or nullptr.
+  route* find(std::string_view target) const noexcept {
+    const std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& [prefix, r] : routes_) {
+      if (path.starts_with(prefix)) return r.get();
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::shared_ptr<route>>> routes_;
+};
+
+}  // namespace switchboard::http::detail

@@ -1,0 +1,38 @@
+#include "switchboard/http/shard_pool.hpp"
+
+namespace switchboard::http {
+namespace {
+thread_local std::optional<std::size_t> this_shard;
+}
+
+shard_pool::shard_pool(std::size_t shards) {
+  if (shards == 0) shards = std::max(1u, std::thread::hardware_concurrency());
+  for (std::size_t i = 0; i < shards; ++i) {
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));  // one thread each: no locking
+  }
+}
+
+shard_pool::~shard_pool() { stop(); }
+
+std::optional<std::size_t> shard_pool::current_shard() noexcept { return this_shard; }
+
+void shard_pool::start() {
+  for (std::size_t i = 0; i < contexts_.size(); ++i) {
+    guards_.emplace_back(contexts_[i]->get_executor());
+    threads_.emplace_back([this, i] {
+      this_shard = i;
+      contexts_[i]->run();
+    });
+  }
+}
+
+void shard_pool::stop() {
+  guards_.clear();
+  for (auto& context : contexts_) context->stop();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace switchboard::http

@@ -1,0 +1,170 @@
+#pragma once
+// websocket_channel over a Beast WebSocket stream: the handshake, a read loop, and an ordered
+// write queue of encoded frames. Everything runs on the shard of the connection it came from.
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <optional>
+
+#include "switchboard/http/websocket_channel.hpp"
+
+namespace switchboard::http::detail {
+
+template <class Stream>
+class websocket_session final : public websocket_channel,
+                                public std::enable_shared_from_this<websocket_session<Stream>> {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  websocket_session(executor_type executor, websocket_options options,
+                    websocket_upgrade::message_handler on_message,
+                    websocket_upgrade::closed_handler on_closed)
+      : executor_(std::move(executor)),
+        options_(options),
+        on_message_(std::move(on_message)),
+        on_closed_(std::move(on_closed)) {}
+
+  // On the shard: takes the connection's stream and answers the upgrade request.
+  void begin(Stream stream, request upgrade_request) {
+    namespace websocket = boost::beast::websocket;
+    ws_.emplace(std::move(stream));
+    boost::beast::get_lowest_layer(*ws_).expires_never();  // Engine.IO's heartbeat watches the peer
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_->set_option(timeouts);
+    ws_->read_message_max(options_.max_message_size);
+    if (options_.per_message_deflate) {
+      websocket::permessage_deflate deflate;
+      deflate.server_enable = true;
+      ws_->set_option(deflate);
+    }
+    request_ = std::move(upgrade_request);
+    ws_->async_accept(request_, [self = this->shared_from_this()](boost::beast::error_code ec) {
+      self->on_accept(ec);
+    });
+  }
+
+  void write(std::vector<wire::frame_ptr> frames, written_handler done) override {
+    boost::asio::post(executor_, [self = this->shared_from_this(), frames = std::move(frames),
+                                  done = std::move(done)]() mutable {
+      if (self->finished_) {
+        if (done) done(false);
+        return;
+      }
+      self->batches_.push_back({std::move(frames), std::move(done)});
+      self->maybe_write();
+    });
+  }
+
+  void close() override {
+    boost::asio::post(executor_, [self = this->shared_from_this()] {
+      self->close_requested_ = true;
+      self->maybe_write();
+    });
+  }
+
+ private:
+  struct batch {
+    std::vector<wire::frame_ptr> frames;
+    written_handler done;
+  };
+
+  void on_accept(boost::beast::error_code ec) {
+    if (ec) return finish();
+    open_ = true;
+    do_read();
+    maybe_write();
+  }
+
+  void do_read() {
+    ws_->async_read(buffer_, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+      if (ec) return self->finish();
+      std::string data = boost::beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      if (self->on_message_) self->on_message_(!self->ws_->got_text(), std::move(data));
+      if (!self->finished_) self->do_read();
+    });
+  }
+
+  // Starts the next write if none is in flight; closes once everything queued is written.
+  void maybe_write() {
+    if (!open_ || writing_ || finished_) return;
+    if (batches_.empty()) {
+      if (close_requested_ && !closing_) do_close();
+      return;
+    }
+    writing_ = true;
+    write_next();
+  }
+
+  void write_next() {
+    batch& current = batches_.front();
+    while (frame_index_ < current.frames.size() &&
+           message_index_ >= current.frames[frame_index_]->websocket_messages().size()) {
+      ++frame_index_;
+      message_index_ = 0;
+    }
+    if (frame_index_ == current.frames.size()) {
+      written_handler done = std::move(current.done);
+      batches_.pop_front();
+      frame_index_ = message_index_ = 0;
+      writing_ = false;
+      if (done) done(true);
+      return maybe_write();
+    }
+    const wire::frame_ptr& frame = current.frames[frame_index_];
+    const auto& message = frame->websocket_messages()[message_index_++];
+    ws_->text(!message.binary);
+    // `keep` holds the bytes until the write completes, even if finish() drops the queue first.
+    ws_->async_write(boost::asio::buffer(message.bytes),
+                     [self = this->shared_from_this(), keep = frame](boost::beast::error_code ec, std::size_t) {
+                       if (ec) return self->finish();
+                       self->write_next();
+                     });
+  }
+
+  void do_close() {
+    closing_ = true;
+    ws_->async_close(boost::beast::websocket::close_code::normal,
+                     [self = this->shared_from_this()](boost::beast::error_code) { self->finish(); });
+  }
+
+  // Whatever ended the connection: fail the writes still queued, report once.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    open_ = false;
+    for (auto& b : batches_) {
+      if (b.done) b.done(false);
+    }
+    batches_.clear();
+    if (ws_) {
+      boost::beast::error_code ignored;
+      boost::beast::get_lowest_layer(*ws_).socket().close(ignored);
+    }
+    auto on_closed = std::move(on_closed_);
+    on_message_ = nullptr;
+    if (on_closed) on_closed();
+  }
+
+  executor_type executor_;
+  websocket_options options_;
+  websocket_upgrade::message_handler on_message_;
+  websocket_upgrade::closed_handler on_closed_;
+  std::optional<boost::beast::websocket::stream<Stream>> ws_;
+  request request_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<batch> batches_;
+  std::size_t frame_index_ = 0;
+  std::size_t message_index_ = 0;
+  bool open_ = false;
+  bool writing_ = false;
+  bool close_requested_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace switchboard::http::detail

@@ -1,0 +1,46 @@
+// Starts a fixture server binary on a free loopback port, waits until it says it listens, and
+// stops it by its process id. The exit status is checked: a sanitizer report fails the test.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+
+const binDir = process.env.SWITCHBOARD_BIN_DIR ?? path.resolve("build/bin");
+
+export async function startFixture(name, args = []) {
+  const child = spawn(path.join(binDir, name), ["--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => { stderr += chunk; });
+  const port = await new Promise((resolve, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      const match = /listening on (\d+)/.exec(stdout);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before listening:\n${stderr}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    base,
+    ws: base.replace("http", "ws"),
+    async stop() {
+      if (child.exitCode !== null) throw new Error(`${name} had already exited (${child.exitCode}):\n${stderr}`);
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code, signal] = await exited;
+      if (code !== 0) throw new Error(`${name} exited with ${code ?? signal}:\n${stderr}`);
+    },
+  };
+}
+
+// Polls `probe` until it returns a truthy value, or fails after `timeoutMs`.
+export async function waitUntil(probe, timeoutMs = 5000, what = "condition") {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
