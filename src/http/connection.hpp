@@ -8,6 +8,7 @@
 #include <atomic>
 #include <optional>
 
+#include "linger.hpp"
 #include "router.hpp"
 #include "switchboard/http/server.hpp"
 #include "websocket_session.hpp"
@@ -121,11 +122,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
         });
   }
 
-  void shutdown() {
-    boost::beast::error_code ignored;
-    boost::beast::get_lowest_layer(stream_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-    boost::beast::get_lowest_layer(stream_).close();
-  }
+  void shutdown() { linger_close(std::move(boost::beast::get_lowest_layer(stream_).socket())); }
 
   Stream stream_;
   const router& routes_;

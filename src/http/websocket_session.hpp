@@ -35,7 +35,9 @@ class websocket_session final : public websocket_channel,
     timeouts.idle_timeout = websocket::stream_base::none();
     timeouts.keep_alive_pings = false;
     ws_->set_option(timeouts);
-    ws_->read_message_max(options_.max_message_size);
+    // The size limit is enforced in do_read: Beast's own limit fails the connection through a
+    // teardown that can reset it before the client reads the close frame (Beast 1.81).
+    ws_->read_message_max(0);
     if (options_.per_message_deflate) {
       websocket::permessage_deflate deflate;
       deflate.server_enable = true;
@@ -79,9 +81,18 @@ class websocket_session final : public websocket_channel,
     maybe_write();
   }
 
+  // Reads a message in bounded chunks; one over the size limit ends the connection with 1009.
   void do_read() {
-    ws_->async_read(buffer_, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+    constexpr std::size_t chunk = 64 * 1024;
+    ws_->async_read_some(buffer_, chunk, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
       if (ec) return self->finish();
+      if (self->buffer_.size() > self->options_.max_message_size) {
+        self->buffer_.clear();
+        self->close_code_ = boost::beast::websocket::close_code::too_big;
+        self->close_requested_ = true;
+        return self->maybe_write();
+      }
+      if (!self->ws_->is_message_done()) return self->do_read();
       std::string data = boost::beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
       if (self->on_message_) self->on_message_(!self->ws_->got_text(), std::move(data));
@@ -128,7 +139,7 @@ class websocket_session final : public websocket_channel,
 
   void do_close() {
     closing_ = true;
-    ws_->async_close(boost::beast::websocket::close_code::normal,
+    ws_->async_close(close_code_,
                      [self = this->shared_from_this()](boost::beast::error_code) { self->finish(); });
   }
 
@@ -163,6 +174,7 @@ class websocket_session final : public websocket_channel,
   bool open_ = false;
   bool writing_ = false;
   bool close_requested_ = false;
+  boost::beast::websocket::close_code close_code_ = boost::beast::websocket::close_code::normal;
   bool closing_ = false;
   bool finished_ = false;
 };

@@ -1,0 +1,131 @@
+// Server options: TLS (HTTPS and WSS on one port), permessage-deflate, the bounded outbound
+// queue and its overflow policies, and what a session knows of its client.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startFixture, waitUntil } from "../support/fixture.mjs";
+import { openPolling, openSocket, poll, post } from "../support/eio.mjs";
+
+const started = [];
+async function fixture(args) {
+  const server = await startFixture("eio-conformance-server", args);
+  started.push(server);
+  return server;
+}
+after(async () => { for (const server of started) await server.stop(); });
+
+describe("TLS", () => {
+  let dir;
+  let server;
+  let ca;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "switchboard-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "1",
+      "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { stdio: "ignore" });
+    ca = readFileSync(path.join(dir, "cert.pem"));
+    server = await fixture(["--tls-cert", path.join(dir, "cert.pem"), "--tls-key", path.join(dir, "key.pem")]);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const httpsGet = (url) => new Promise((resolve, reject) => {
+    request(url, { ca }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => { body += chunk; });
+      res.on("end", () => resolve({ status: res.statusCode, body }));
+    }).on("error", reject).end();
+  });
+
+  it("serves polling over HTTPS", async () => {
+    const { status, body } = await httpsGet(`https://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=polling`);
+    assert.equal(status, 200);
+    assert.equal(body[0], "0");
+  });
+
+  it("serves WebSocket over WSS on the same port", async () => {
+    const socket = openSocket(`wss://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=websocket`, { ca });
+    assert.equal((await socket.next())[0], "0");
+    socket.send("4secure");
+    assert.equal(await socket.next(), "4secure");
+    socket.close();
+  });
+
+  it("does not speak plain HTTP on a TLS port", async () => {
+    await assert.rejects(fetch(`http://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=polling`));
+  });
+});
+
+describe("permessage-deflate", () => {
+  it("is off by default and on by option", async () => {
+    const plain = await fixture([]);
+    const deflating = await fixture(["--per-message-deflate"]);
+    const off = openSocket(`${plain.ws}/engine.io/?EIO=4&transport=websocket`, { perMessageDeflate: true });
+    await off.next();
+    assert.equal(off.extensions, "");
+    const on = openSocket(`${deflating.ws}/engine.io/?EIO=4&transport=websocket`, { perMessageDeflate: true });
+    await on.next();
+    assert.match(on.extensions, /permessage-deflate/);
+    on.send("4" + "compressible ".repeat(1000));
+    assert.equal(await on.next(), "4" + "compressible ".repeat(1000));
+    off.close();
+    on.close();
+  });
+});
+
+describe("outbound queue", () => {
+  it("closes a session whose queue overflows, by default", async () => {
+    const server = await fixture(["--max-queue", "10"]);
+    const { sid } = await openPolling(server.base);
+    await post(server.base, sid, "4flood:20");
+    assert.equal((await poll(server.base, sid)).status, 400);
+  });
+
+  it("drops what does not fit under the drop policy, and keeps the session", async () => {
+    const server = await fixture(["--max-queue", "10", "--overflow", "drop"]);
+    const { sid } = await openPolling(server.base);
+    await post(server.base, sid, "4flood:20");
+    const expected = Array.from({ length: 10 }, (_, i) => `4m${i}`).join("\x1e");
+    assert.equal(await (await poll(server.base, sid)).text(), expected);
+    await post(server.base, sid, "4still here");
+    assert.match(await (await poll(server.base, sid)).text(), /4still here$/);
+  });
+
+  it("drops volatile packets that the transport cannot take now", async () => {
+    const server = await fixture([]);
+    const { sid } = await openPolling(server.base);
+    await post(server.base, sid, "4vflood:5");
+    assert.equal(await (await poll(server.base, sid)).text(), "4flooded 0 5 0");
+
+    const socket = openSocket(`${server.ws}/engine.io/?EIO=4&transport=websocket`);
+    await socket.next();
+    socket.send("4vflood:100");
+    assert.equal(await socket.next(), "4m0");
+    assert.equal(await socket.next(), "4flooded 1 99 0");
+    socket.close();
+  });
+});
+
+describe("session info", () => {
+  it("knows its id, transport, remote address and handshake query", async () => {
+    const server = await fixture([]);
+    const response = await fetch(`${server.base}/engine.io/?EIO=4&transport=polling&probe=a%20b`);
+    const { sid } = JSON.parse((await response.text()).substring(1));
+    await post(server.base, sid, "4info");
+    const info = JSON.parse((await (await poll(server.base, sid)).text()).substring(1));
+    assert.deepEqual(info, { id: sid, transport: "polling", remote: "127.0.0.1", probe: "a b" });
+
+    const socket = openSocket(`${server.ws}/engine.io/?EIO=4&transport=websocket&sid=${sid}`);
+    await socket.opened;
+    socket.send("2probe");
+    assert.equal(await socket.next(), "3probe");
+    socket.send("5");
+    socket.send("4info");
+    assert.equal(JSON.parse((await socket.next()).substring(1)).transport, "websocket");
+    socket.close();
+    await waitUntil(async () => (await poll(server.base, sid)).status === 400, 5000, "session closed");
+  });
+});
