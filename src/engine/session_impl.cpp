@@ -68,7 +68,7 @@ void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
 // ---- Sending -------------------------------------------------------------------------------
 
 send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
-  if (!open_) return send_status::closed;
+  if (!open_ || closing_) return send_status::closed;
   const bool writable_now = queue_.empty() && (channel_ ? !channel_writing_ : poll_ != nullptr);
   if (is_volatile && !writable_now) return send_status::dropped;
   if (queue_.size() >= owner_->opts().outbound.max_packets) {
@@ -126,6 +126,7 @@ void session_impl::on_poll(http::exchange_ptr ex) {
   if (closing_) {
     poll_ = std::move(ex);
     owner_->waiting_polls_.fetch_add(1, std::memory_order_relaxed);
+    if (!pending_close_reason_.empty()) return end(pending_close_reason_, farewell::close_packet);
     return end("transport close", farewell::noop);
   }
   if (poll_) {
@@ -136,8 +137,8 @@ void session_impl::on_poll(http::exchange_ptr ex) {
   poll_ = std::move(ex);
   owner_->waiting_polls_.fetch_add(1, std::memory_order_relaxed);
   if (!queue_.empty()) return answer_poll();
-  // Mid-upgrade, release the client's poll at once so that it can switch to the WebSocket.
-  if (probe_) answer_poll("6");
+  // Mid-upgrade, once the probe pinged, release the client's poll at once so that it can switch.
+  if (probe_ && probe_pinged_) answer_poll("6");
 }
 
 void session_impl::on_post(http::exchange_ptr ex) {
@@ -163,14 +164,15 @@ http::websocket_channel_ptr session_impl::accept_channel(const http::websocket_u
   std::weak_ptr<session_impl> weak = shared_from_this();
   auto on_message = [weak, identity](bool binary, std::string data) {
     if (auto self = weak.lock()) {
-      boost::asio::post(self->context_, [self, from = *identity, binary, data = std::move(data)]() mutable {
-        self->on_channel_message(from, binary, std::move(data));
+      // `identity` is read on the session's shard, which wrote it.
+      boost::asio::post(self->context_, [self, identity, binary, data = std::move(data)]() mutable {
+        self->on_channel_message(*identity, binary, std::move(data));
       });
     }
   };
   auto on_closed = [weak, identity] {
     if (auto self = weak.lock()) {
-      boost::asio::post(self->context_, [self, from = *identity] { self->on_channel_closed(from); });
+      boost::asio::post(self->context_, [self, identity] { self->on_channel_closed(*identity); });
     }
   };
   http::websocket_channel_ptr channel = upgrade->accept(std::move(on_message), std::move(on_closed));
@@ -192,7 +194,7 @@ void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
 }
 
 void session_impl::on_channel_message(const http::websocket_channel* from, bool binary, std::string data) {
-  if (!open_) return;
+  if (!open_ || from == nullptr) return;
   eio::packet p;
   if (binary) {
     p = eio::decode_binary_packet(data);
@@ -208,6 +210,7 @@ void session_impl::on_channel_message(const http::websocket_channel* from, bool 
 void session_impl::on_probe_message(eio::packet p) {
   if (p.type == eio::packet_type::ping && p.data == "probe") {
     probe_->write({probe_answer_frame()}, nullptr);
+    probe_pinged_ = true;
     if (poll_ && queue_.empty()) answer_poll("6");
     return;
   }
@@ -222,10 +225,12 @@ void session_impl::on_probe_message(eio::packet p) {
 
 void session_impl::fail_upgrade() {
   upgrade_timer_.cancel();
+  probe_pinged_ = false;
   if (auto probe = std::move(probe_)) probe->close();
 }
 
 void session_impl::on_channel_closed(const http::websocket_channel* from) {
+  if (from == nullptr) return;
   if (from == probe_.get()) return fail_upgrade();
   if (from == channel_.get()) end("transport close", farewell::noop);
 }
@@ -245,7 +250,8 @@ void session_impl::on_packet(eio::packet p) {
       }
       return;
     case eio::packet_type::ping:
-      send(wire::make_text_frame(eio::packet_type::pong, p.data), false);
+      // In v4 only the server pings; the reference server closes on a client's ping.
+      end("transport error", farewell::close_packet);
       return;
     case eio::packet_type::close:
       end_when_polled();
@@ -282,6 +288,7 @@ void session_impl::on_ping_timer() {
 // The client's close packet. Its GET may still be on its way from another connection (a client
 // that closes sends both at once): that GET gets its noop if it comes within the grace period.
 void session_impl::end_when_polled() {
+  if (closing_) return;
   if (transport_ != transport_kind::polling || poll_) return end("transport close", farewell::noop);
   closing_ = true;
   ping_timer_.expires_after(std::min(owner_->opts().ping_timeout, close_grace));
@@ -290,7 +297,20 @@ void session_impl::end_when_polled() {
   });
 }
 
-void session_impl::close(std::string_view reason) { end(reason, farewell::close_packet); }
+// The server's own close: on polling with no GET pending, the session waits (up to pingTimeout)
+// for the client's next GET, which carries what is queued and the close packet, as the
+// reference server does. Errors and timeouts end at once instead.
+void session_impl::close(std::string_view reason) {
+  if (!open_ || closing_) return;
+  if (transport_ != transport_kind::polling || poll_) return end(reason, farewell::close_packet);
+  closing_ = true;
+  pending_close_reason_ = reason;
+  ping_timer_.expires_after(owner_->opts().ping_timeout);
+  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->end(self->pending_close_reason_, farewell::close_packet);
+  });
+  fail_upgrade();
+}
 
 // Every way a session ends comes here: release the transports, the timers and the registry entry.
 void session_impl::end(std::string_view reason, farewell how) {

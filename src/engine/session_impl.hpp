@@ -71,7 +71,9 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   boost::asio::steady_timer upgrade_timer_;
   boost::asio::steady_timer ping_timer_;
   bool awaiting_pong_ = false;
-  bool closing_ = false;  // the client sent its close packet; waiting for its last GET
+  bool closing_ = false;  // closed while no GET was pending: waiting for the client's last GET
+  std::string pending_close_reason_;  // empty when the client closed
+  bool probe_pinged_ = false;
 };
 
 }  // namespace switchboard::engine

@@ -60,6 +60,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   void do_read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    parser_->body_limit(boost::none);  // the route's own limit applies once the header is read
     boost::beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
     boost::beast::http::async_read_header(
         stream_, buffer_, *parser_, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
@@ -79,7 +80,6 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
       return r->on_websocket(std::move(upgrade));
     }
     const std::size_t limit = r ? r->body_limit() : options_.body_limit;
-    // Beast compared Content-Length with its default limit while reading the header; apply ours.
     if (const auto length = parser_->content_length(); length && *length > limit) {
       return do_write(error_response(bh::status::payload_too_large), true);
     }

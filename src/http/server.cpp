@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/ssl.hpp>
@@ -25,6 +26,7 @@ struct server::impl {
   detail::router routes;
   std::optional<asio::ssl::context> tls;
   std::optional<tcp::acceptor> acceptor;
+  asio::steady_timer accept_retry{shards.shard(0)};
   std::size_t next_shard = 0;
   std::uint16_t bound_port = 0;
 
@@ -53,8 +55,16 @@ struct server::impl {
     const std::size_t shard = next_shard++ % shards.size();
     acceptor->async_accept(shards.shard(shard), [this, shard](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
-      if (!ec) start_connection(shard, std::move(socket));
-      do_accept();
+      if (!ec) {
+        start_connection(shard, std::move(socket));
+        return do_accept();
+      }
+      // Out of descriptors (or similar): the connection waits in the backlog, so retrying at
+      // once would spin. Breathe first.
+      accept_retry.expires_after(std::chrono::milliseconds(100));
+      accept_retry.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec) do_accept();
+      });
     });
   }
 
@@ -93,6 +103,7 @@ void server::stop() {
     asio::post(impl_->shards.shard(0), [this] {
       boost::system::error_code ignored;
       impl_->acceptor->close(ignored);
+      impl_->accept_retry.cancel();
     });
   }
   impl_->shards.stop();

@@ -2,6 +2,7 @@
 // websocket_channel over a Beast WebSocket stream: the handshake, a read loop, and an ordered
 // write queue of encoded frames. Everything runs on the shard of the connection it came from.
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
@@ -17,10 +18,13 @@ class websocket_session final : public websocket_channel,
  public:
   using executor_type = boost::asio::any_io_executor;
 
+  static constexpr std::chrono::seconds close_grace{5};
+
   websocket_session(executor_type executor, websocket_options options,
                     websocket_upgrade::message_handler on_message,
                     websocket_upgrade::closed_handler on_closed)
-      : executor_(std::move(executor)),
+      : close_timer_(executor),
+        executor_(std::move(executor)),
         options_(options),
         on_message_(std::move(on_message)),
         on_closed_(std::move(on_closed)) {}
@@ -61,9 +65,16 @@ class websocket_session final : public websocket_channel,
     });
   }
 
+  // A peer that stops reading would stall the queued writes and the close handshake behind
+  // them: after close_grace the connection is cut.
   void close() override {
     boost::asio::post(executor_, [self = this->shared_from_this()] {
+      if (self->finished_ || self->close_requested_) return;
       self->close_requested_ = true;
+      self->close_timer_.expires_after(close_grace);
+      self->close_timer_.async_wait([weak = std::weak_ptr<websocket_session>(self)](boost::system::error_code ec) {
+        if (auto s = weak.lock(); s && !ec) s->finish();
+      });
       self->maybe_write();
     });
   }
@@ -89,8 +100,7 @@ class websocket_session final : public websocket_channel,
       if (self->buffer_.size() > self->options_.max_message_size) {
         self->buffer_.clear();
         self->close_code_ = boost::beast::websocket::close_code::too_big;
-        self->close_requested_ = true;
-        return self->maybe_write();
+        return self->close();
       }
       if (!self->ws_->is_message_done()) return self->do_read();
       std::string data = boost::beast::buffers_to_string(self->buffer_.data());
@@ -132,7 +142,7 @@ class websocket_session final : public websocket_channel,
     // `keep` holds the bytes until the write completes, even if finish() drops the queue first.
     ws_->async_write(boost::asio::buffer(message.bytes),
                      [self = this->shared_from_this(), keep = frame](boost::beast::error_code ec, std::size_t) {
-                       if (ec) return self->finish();
+                       if (ec || self->finished_) return self->finish();
                        self->write_next();
                      });
   }
@@ -148,6 +158,7 @@ class websocket_session final : public websocket_channel,
     if (finished_) return;
     finished_ = true;
     open_ = false;
+    close_timer_.cancel();
     for (auto& b : batches_) {
       if (b.done) b.done(false);
     }
@@ -161,6 +172,7 @@ class websocket_session final : public websocket_channel,
     if (on_closed) on_closed();
   }
 
+  boost::asio::steady_timer close_timer_;
   executor_type executor_;
   websocket_options options_;
   websocket_upgrade::message_handler on_message_;

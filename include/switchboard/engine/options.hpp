@@ -9,8 +9,9 @@ namespace switchboard::engine {
 
 struct cors_options {
   // Allowed origins: exact ("https://app.example.com"), "*" (any), or a subdomain pattern
-  // ("https://*.example.com", which does not match the bare domain).
-  std::vector<std::string> origins = {"*"};
+  // ("https://*.example.com", which does not match the bare domain). Allowed origins get
+  // credentialed CORS answers, so the default allows no browser origin at all.
+  std::vector<std::string> origins;
   // Requests without an Origin header come from non-browser clients.
   bool allow_missing_origin = true;
 };

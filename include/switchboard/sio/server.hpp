@@ -1,0 +1,87 @@
+#pragma once
+// The Socket.IO v5 server: namespaces, middleware, sockets, rooms and broadcasts over the
+// Engine.IO server, as Socket.IO users know them (io.of("/chat").on_connection(...)).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "switchboard/engine/server.hpp"
+#include "switchboard/sio/broadcast.hpp"
+#include "switchboard/sio/socket.hpp"
+
+namespace switchboard::sio {
+
+// What a middleware refuses a connection with: the client's connect_error gets
+// {"message": message, "data": data}.
+struct connect_error {
+  std::string message;
+  boost::json::value data = nullptr;
+};
+
+using next_fn = std::function<void(std::optional<connect_error>)>;
+// Runs before the socket exists for the namespace; call next() once, from any thread.
+using middleware = std::function<void(socket&, next_fn next)>;
+using connection_handler = std::function<void(socket&)>;
+
+struct options {
+  engine::options engine;
+  std::chrono::milliseconds connect_timeout{45'000};  // a connection that joins no namespace
+  std::size_t max_pending_acks = 1024;                 // per socket
+};
+
+// A namespace handle. Configure it (use, on_connection) before clients connect to it.
+// The server keeps its namespaces' handlers: a handler must not own the server (capture a
+// reference or weak_ptr, not the shared_ptr), or neither is ever freed.
+class namespace_ {
+ public:
+  explicit namespace_(std::shared_ptr<detail::namespace_state> state) : state_(std::move(state)) {}
+  const std::string& name() const noexcept;
+  namespace_& use(middleware m);
+  namespace_& on_connection(connection_handler h);
+
+  broadcast_operator to(std::string room) const { return all().to(std::move(room)); }
+  broadcast_operator in(std::string room) const { return all().to(std::move(room)); }
+  broadcast_operator except(std::string room) const { return all().except(std::move(room)); }
+  broadcast_operator all() const { return broadcast_operator(state_); }
+  void emit(std::string_view event, arguments args = {}) const { all().emit(event, std::move(args)); }
+
+ private:
+  std::shared_ptr<detail::namespace_state> state_;
+};
+
+class server final : public engine::handler, public std::enable_shared_from_this<server> {
+ public:
+  server(http::shard_pool& shards, options opts);
+  ~server() override;
+
+  // Creates the server and its Engine.IO server, mounted on `http` at opts.engine.path.
+  static std::shared_ptr<server> attach(http::server& http, options opts);
+
+  // The namespace of that name, created on first use. Thread-safe.
+  namespace_ of(const std::string& name);
+  // Namespaces created when a client first connects to a name `accept` allows; `setup`
+  // configures each new one (middleware, handlers) before the client joins it.
+  void dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup);
+
+  // Disconnects every client ("server shutting down").
+  void close();
+
+  // How many broadcast packets were encoded (one per emit, whatever the recipients). Thread-safe.
+  std::size_t encoded_broadcasts() const noexcept;
+  // Valid while the http::server it is attached to lives (that server owns it).
+  engine::server& engine() noexcept { return *engine_; }
+
+  void on_open(const engine::session_ptr& s) override;
+  void on_message(const engine::session_ptr& s, bool binary, std::string data) override;
+  void on_close(const engine::session_ptr& s, std::string_view reason) override;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+  engine::server* engine_ = nullptr;  // owned by the http::server's routes; it holds us as its handler
+};
+
+}  // namespace switchboard::sio

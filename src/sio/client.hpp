@@ -1,0 +1,40 @@
+#pragma once
+// One Engine.IO session seen by Socket.IO: decodes its packets, connects it to namespaces
+// (through their middleware), and routes events and acks to its sockets. On its session's shard.
+#include <boost/asio/steady_timer.hpp>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "socket_impl.hpp"
+
+namespace switchboard::sio::detail {
+
+// Finds a namespace by name, creating a dynamic one if allowed; nullptr if none.
+using namespace_lookup = std::function<std::shared_ptr<namespace_state>(const std::string&)>;
+
+class client final : public std::enable_shared_from_this<client> {
+ public:
+  client(engine::session_ptr session, namespace_lookup lookup, std::chrono::milliseconds connect_timeout);
+
+  void start();
+  void on_message(bool binary, std::string data);
+  void on_close(std::string_view reason);
+
+ private:
+  void on_packet(wire::sio::packet p);
+  void connect(wire::sio::packet p);
+  void run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<namespace_state> nsp, std::size_t index);
+  void admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespace_state>& nsp);
+  void refuse(const std::string& nsp, const connect_error& error);
+
+  engine::session_ptr session_;
+  namespace_lookup lookup_;
+  wire::sio::decoder decoder_;
+  std::unordered_map<std::string, std::shared_ptr<socket_impl>> sockets_;  // connected, by namespace
+  std::unordered_set<std::string> connecting_;                             // in their middleware
+  boost::asio::steady_timer connect_timer_;
+  std::chrono::milliseconds connect_timeout_;
+  bool closed_ = false;
+};
+
+}  // namespace switchboard::sio::detail

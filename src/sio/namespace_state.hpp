@@ -1,0 +1,72 @@
+#pragma once
+// A namespace: its configuration (set before clients connect) and, per shard, its sockets and
+// room index, each touched only on its own shard's thread.
+#include <atomic>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "switchboard/http/shard_pool.hpp"
+#include "switchboard/sio/server.hpp"
+
+namespace switchboard::sio::detail {
+
+class socket_impl;
+
+// The sockets and rooms of one namespace on one shard.
+class shard_index {
+ public:
+  void add(const std::shared_ptr<socket_impl>& s);
+  void remove(socket_impl& s);
+  void join(socket_impl& s, const std::string& room);
+  void leave(socket_impl& s, const std::string& room);
+
+  // Calls `f` once for each socket in any of `rooms` (every socket when empty) and in none of `except`.
+  template <class F>
+  void for_each(const std::set<std::string>& rooms, const std::set<std::string>& except, F&& f) const;
+
+  std::size_t size() const noexcept { return sockets_.size(); }
+
+ private:
+  bool excluded(socket_impl* s, const std::set<std::string>& except) const;
+
+  std::unordered_map<socket_impl*, std::shared_ptr<socket_impl>> sockets_;
+  std::unordered_map<std::string, std::unordered_set<socket_impl*>> rooms_;
+};
+
+class namespace_state {
+ public:
+  namespace_state(std::string name, http::shard_pool& shards, const options& opts, std::atomic<std::size_t>& encodes)
+      : name(std::move(name)), shards(shards), opts(opts), encoded_broadcasts(encodes), index(shards.size()) {}
+
+  const std::string name;
+  http::shard_pool& shards;
+  const options& opts;
+  std::atomic<std::size_t>& encoded_broadcasts;
+  std::vector<middleware> middlewares;
+  connection_handler on_connection;
+  std::vector<shard_index> index;  // [shard]
+};
+
+template <class F>
+void shard_index::for_each(const std::set<std::string>& rooms, const std::set<std::string>& except, F&& f) const {
+  if (rooms.empty()) {
+    for (const auto& [raw, s] : sockets_) {
+      if (!excluded(raw, except)) f(*s);
+    }
+    return;
+  }
+  std::unordered_set<socket_impl*> seen;
+  for (const auto& room : rooms) {
+    const auto members = rooms_.find(room);
+    if (members == rooms_.end()) continue;
+    for (socket_impl* s : members->second) {
+      const auto owner = sockets_.find(s);
+      if (owner != sockets_.end() && !excluded(s, except) && seen.insert(s).second) f(*owner->second);
+    }
+  }
+}
+
+}  // namespace switchboard::sio::detail

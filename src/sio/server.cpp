@@ -1,0 +1,98 @@
+#include "switchboard/sio/server.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "client.hpp"
+
+namespace switchboard::sio {
+
+struct server::impl {
+  impl(http::shard_pool& s, options o) : shards(s), opts(std::move(o)), clients(s.size()) {}
+
+  http::shard_pool& shards;
+  options opts;
+  std::atomic<std::size_t> encodes{0};
+
+  // Namespaces are looked up on connect only, never per message: a mutex is fine here.
+  std::mutex namespaces_mutex;
+  std::unordered_map<std::string, std::shared_ptr<detail::namespace_state>> namespaces;
+  std::function<bool(std::string_view)> dynamic_accept;
+  std::function<void(namespace_)> dynamic_setup;
+
+  // The Socket.IO side of each Engine.IO session, per shard; touched only on that shard.
+  std::vector<std::unordered_map<const engine::session*, std::shared_ptr<detail::client>>> clients;
+
+  std::shared_ptr<detail::namespace_state> get(const std::string& name, bool create) {
+    std::lock_guard lock(namespaces_mutex);
+    if (const auto it = namespaces.find(name); it != namespaces.end()) return it->second;
+    const bool dynamic = !create && dynamic_accept && dynamic_accept(name);
+    if (!create && !dynamic) return nullptr;
+    auto state = std::make_shared<detail::namespace_state>(name, shards, opts, encodes);
+    if (dynamic && dynamic_setup) dynamic_setup(namespace_(state));  // configured before anyone joins
+    namespaces.emplace(name, state);
+    return state;
+  }
+};
+
+server::server(http::shard_pool& shards, options opts) : impl_(std::make_unique<impl>(shards, std::move(opts))) {}
+
+server::~server() = default;
+
+std::shared_ptr<server> server::attach(http::server& http, options opts) {
+  auto s = std::make_shared<server>(http.shards(), opts);
+  s->engine_ = engine::server::attach(http, opts.engine, s).get();
+  s->of("/");
+  return s;
+}
+
+namespace_ server::of(const std::string& name) {
+  return namespace_(impl_->get(name.empty() || name.front() != '/' ? "/" + name : name, true));
+}
+
+void server::dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup) {
+  std::lock_guard lock(impl_->namespaces_mutex);
+  impl_->dynamic_accept = std::move(accept);
+  impl_->dynamic_setup = std::move(setup);
+}
+
+std::size_t server::encoded_broadcasts() const noexcept { return impl_->encodes.load(std::memory_order_relaxed); }
+
+void server::close() { engine_->close_all(); }
+
+void server::on_open(const engine::session_ptr& s) {
+  auto c = std::make_shared<detail::client>(
+      s, [this](const std::string& name) { return impl_->get(name, false); }, impl_->opts.connect_timeout);
+  impl_->clients[s->shard()].emplace(s.get(), c);
+  c->start();
+}
+
+void server::on_message(const engine::session_ptr& s, bool binary, std::string data) {
+  auto& clients = impl_->clients[s->shard()];
+  if (const auto it = clients.find(s.get()); it != clients.end()) {
+    const auto c = it->second;  // the message may end the session, and the client with it
+    c->on_message(binary, std::move(data));
+  }
+}
+
+void server::on_close(const engine::session_ptr& s, std::string_view reason) {
+  auto& clients = impl_->clients[s->shard()];
+  const auto it = clients.find(s.get());
+  if (it == clients.end()) return;
+  const auto c = std::move(it->second);
+  clients.erase(it);
+  c->on_close(reason);
+}
+
+const std::string& namespace_::name() const noexcept { return state_->name; }
+
+namespace_& namespace_::use(middleware m) {
+  state_->middlewares.push_back(std::move(m));
+  return *this;
+}
+
+namespace_& namespace_::on_connection(connection_handler h) {
+  state_->on_connection = std::move(h);
+  return *this;
+}
+
+}  // namespace switchboard::sio

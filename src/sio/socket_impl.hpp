@@ -1,0 +1,83 @@
+#pragma once
+// A socket's state on its shard: handlers, rooms, acks in flight. It exists for the namespace
+// from the moment the middleware let it in until close().
+#include <boost/asio/steady_timer.hpp>
+#include <unordered_map>
+
+#include "namespace_state.hpp"
+#include "switchboard/wire/socketio.hpp"
+
+namespace switchboard::sio::detail {
+
+class socket_impl final : public socket {
+ public:
+  socket_impl(std::shared_ptr<namespace_state> nsp, engine::session_ptr session, std::string id,
+              boost::json::object auth, std::size_t shard);
+
+  const std::string& id() const noexcept override { return id_; }
+  const std::string& nsp() const noexcept override { return nsp_->name; }
+  const boost::json::object& auth() const noexcept override { return auth_; }
+  const engine::session& session() const noexcept override { return *session_; }
+  boost::asio::any_io_executor executor() const override { return session_->executor(); }
+  bool connected() const noexcept override { return connected_; }
+  boost::json::object& data() noexcept override { return data_; }
+
+  void on(std::string event, event_handler handler) override { handlers_[std::move(event)] = std::move(handler); }
+  void on_any(any_handler handler) override { any_handlers_.push_back(std::move(handler)); }
+  void off(const std::string& event) override { handlers_.erase(event); }
+  void on_disconnecting(disconnect_handler h) override { disconnecting_.push_back(std::move(h)); }
+  void on_disconnect(disconnect_handler h) override { disconnect_.push_back(std::move(h)); }
+
+  engine::send_status emit(std::string_view event, arguments args) override;
+  void emit_with_ack(std::string_view event, arguments args, std::chrono::milliseconds timeout,
+                     ack_callback callback) override;
+
+  void join(const std::string& room) override;
+  void leave(const std::string& room) override;
+  std::set<std::string> rooms() const override { return rooms_; }
+  broadcast_operator to(std::string room) const override;
+  void disconnect(bool close) override;
+
+  // Called by the client on the shard.
+  void enter();  // joins the namespace and the room of its own id, answers CONNECT
+  void on_event(wire::sio::packet p);
+  void on_ack(wire::sio::packet p);
+  // Leaves the namespace: hooks, rooms, pending acks. `reason` as the reference server names it.
+  void close(std::string_view reason);
+
+  std::shared_ptr<socket_impl> self() { return std::static_pointer_cast<socket_impl>(shared_from_this()); }
+  std::weak_ptr<socket_impl> weak_self() { return self(); }
+
+  // Queues a frame encoded elsewhere (a broadcast).
+  engine::send_status send_frame(const wire::frame_ptr& frame, bool is_volatile) {
+    return connected_ ? session_->send(frame, is_volatile) : engine::send_status::closed;
+  }
+
+  // Set by the client: forget this socket once it has closed.
+  std::function<void(socket_impl&)> on_closed;
+
+ private:
+  engine::send_status send_packet(wire::sio::packet p, bool is_volatile = false);
+
+  struct pending_ack {
+    ack_callback callback;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+
+  std::shared_ptr<namespace_state> nsp_;
+  engine::session_ptr session_;
+  std::string id_;
+  boost::json::object auth_;
+  boost::json::object data_;
+  std::size_t shard_;
+  bool connected_ = false;
+  std::unordered_map<std::string, event_handler> handlers_;
+  std::vector<any_handler> any_handlers_;
+  std::vector<disconnect_handler> disconnecting_;
+  std::vector<disconnect_handler> disconnect_;
+  std::set<std::string> rooms_;
+  std::uint64_t next_ack_id_ = 0;
+  std::unordered_map<std::uint64_t, pending_ack> acks_;
+};
+
+}  // namespace switchboard::sio::detail

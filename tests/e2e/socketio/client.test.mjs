@@ -1,0 +1,180 @@
+// The official socket.io-client (npm, in Node.js) against a server built on the public C++ API
+// (tests/fixtures/sio_conformance_server.cpp).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { io } from "socket.io-client";
+import { startFixture, waitUntil } from "../support/fixture.mjs";
+
+let server;
+const open = [];
+before(async () => { server = await startFixture("sio-conformance-server"); });
+after(async () => {
+  for (const socket of open) socket.disconnect();
+  await server.stop();
+});
+
+function connect(nsp = "/", options = {}) {
+  const socket = io(`${server.base}${nsp}`, { forceNew: true, reconnection: false, ...options });
+  open.push(socket);
+  return socket;
+}
+
+const event = (socket, name) => new Promise((resolve) => socket.once(name, (...args) => resolve(args)));
+async function connected(nsp, options) {
+  const socket = connect(nsp, options);
+  const [auth] = await event(socket, "auth");  // the fixture greets every connection
+  return { socket, auth };
+}
+
+for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]]) {
+  describe(`over ${transports.join(" then ")}`, () => {
+    it("connects, and hands the auth payload to the server", async () => {
+      const { socket, auth } = await connected("/", { transports, auth: { token: "abc" } });
+      assert.deepEqual(auth, { token: "abc" });
+      assert.match(socket.id, /^[A-Za-z0-9_-]{20}$/);
+    });
+
+    it("sends events both ways, with binary anywhere in the arguments", async () => {
+      const { socket } = await connected("/", { transports });
+      socket.emit("message", 1, "two", { three: [true, null] }, Buffer.from([1, 2, 3]), { nested: Buffer.from([4]) });
+      const args = await event(socket, "message-back");
+      assert.deepEqual(args.slice(0, 3), [1, "two", { three: [true, null] }]);
+      assert.deepEqual(Buffer.from(args[3]), Buffer.from([1, 2, 3]));
+      assert.deepEqual(Buffer.from(args[4].nested), Buffer.from([4]));
+    });
+
+    it("acks both ways", async () => {
+      const { socket } = await connected("/", { transports });
+      const answer = await new Promise((resolve) => socket.emit("message-with-ack", "x", Buffer.from([9]), (...args) => resolve(args)));
+      assert.equal(answer[0], "x");
+      assert.deepEqual(Buffer.from(answer[1]), Buffer.from([9]));
+      socket.on("question", (a, b, reply) => reply({ sum: a + b }));
+      assert.deepEqual(await socket.emitWithAck("ask", 2000, 20, 22), { sum: 42 });
+    });
+  });
+}
+
+describe("namespaces and middleware", () => {
+  it("multiplexes several namespaces over one connection", async () => {
+    const main = connect("/");
+    const custom = main.io.socket("/custom");  // same Manager: same Engine.IO session
+    open.push(custom);
+    const [[a], [b]] = await Promise.all([event(main, "auth"), event(custom, "auth")]);
+    assert.deepEqual([a, b], [{}, {}]);
+    assert.equal(main.io.engine.id !== undefined, true);
+    custom.emit("message", "in custom");
+    assert.deepEqual(await event(custom, "message-back"), ["in custom"]);
+    main.emit("message", "in main");
+    assert.deepEqual(await event(main, "message-back"), ["in main"]);
+  });
+
+  it("refuses an unknown namespace", async () => {
+    const socket = connect("/nowhere");
+    const [error] = await event(socket, "connect_error");
+    assert.equal(error.message, "Invalid namespace");
+  });
+
+  it("shows a middleware refusal as connect_error with its message and data", async () => {
+    const refused = connect("/guarded", { auth: { token: "wrong" } });
+    const [error] = await event(refused, "connect_error");
+    assert.equal(error.message, "not authorized");
+    assert.deepEqual(error.data, { code: "token_missing" });
+    const { auth } = await connected("/guarded", { auth: { token: "letmein" } });
+    assert.deepEqual(auth, { token: "letmein" });
+  });
+});
+
+describe("acks", () => {
+  it("times out when the client never answers, and reports it", async () => {
+    const { socket } = await connected("/");
+    socket.on("question", () => {});  // never answers
+    assert.deepEqual(await socket.emitWithAck("ask", 100, "hello?"), { error: "operation has timed out" });
+  });
+
+  it("times out on the client when the server never answers", async () => {
+    const { socket } = await connected("/");
+    await assert.rejects(socket.timeout(100).emitWithAck("no-such-event"), /timed out/);
+  });
+});
+
+describe("rooms and broadcasts", () => {
+  it("delivers only to the room, and to(room) skips the sender", async () => {
+    const [a, b, c, d] = (await Promise.all([0, 1, 2, 3].map(() => connected("/")))).map((client) => client.socket);
+    await Promise.all([a, b, c].map((s) => s.emitWithAck("join", "r1")));
+    await d.emitWithAck("join", "r2");
+    const got = new Map([a, b, c, d].map((s) => [s, []]));
+    const waiters = [];
+    for (const s of [a, b, c, d]) {
+      s.on("room-message", (text) => {
+        got.get(s).push(text);
+        waiters.filter((w) => w.socket === s && w.text === text).forEach((w) => w.resolve());
+      });
+    }
+    const receives = (s, text) => new Promise((resolve) => waiters.push({ socket: s, text, resolve }));
+
+    const arrivals = [b, c].map((s) => receives(s, "from a")).concat([a, b, c].map((s) => receives(s, "to r1")));
+    await a.emitWithAck("to-room", "r1", "from a");
+    await b.emitWithAck("broadcast", "r1", "to r1");
+    await Promise.all(arrivals);
+    // Delivery keeps order per client: a saw "to r1", so it will never see "from a".
+    assert.deepEqual(got.get(a), ["to r1"]);
+    assert.deepEqual(got.get(b), ["from a", "to r1"]);
+    assert.deepEqual(got.get(c), ["from a", "to r1"]);
+    const barrier = receives(d, "to r2");
+    await a.emitWithAck("broadcast", "r2", "to r2");
+    await barrier;
+    assert.deepEqual(got.get(d), ["to r2"]);
+
+    await b.emitWithAck("leave", "r1");
+    const again = [a, c].map((s) => receives(s, "after leave"));
+    await c.emitWithAck("broadcast", "r1", "after leave");
+    await Promise.all(again);
+    const bBarrier = receives(b, "b only");
+    await c.emitWithAck("broadcast", b.id, "b only");  // every socket is in the room of its own id
+    await bBarrier;
+    assert.deepEqual(got.get(b), ["from a", "to r1", "b only"]);
+  });
+
+  it("encodes a broadcast to 1,000 sockets once", { timeout: 120_000 }, async () => {
+    const { socket: probe } = await connected("/");
+    // In batches: the fixture's connectTimeout is 1 s, which a sanitizer build can miss when a
+    // thousand handshakes arrive at once.
+    const sockets = [];
+    for (let batch = 0; batch < 20; batch++) {
+      const some = Array.from({ length: 50 }, () => connect("/", { transports: ["websocket"] }));
+      await Promise.all(some.map((s) => event(s, "auth")));
+      await Promise.all(some.map((s) => s.emitWithAck("join", "crowd")));
+      sockets.push(...some);
+    }
+    const before = (await probe.emitWithAck("stats")).encoded_broadcasts;
+    const received = Promise.all(sockets.map((s) => event(s, "room-message")));
+    await probe.emitWithAck("broadcast", "crowd", "hello crowd");
+    assert.equal((await received).length, 1000);
+    assert.equal((await probe.emitWithAck("stats")).encoded_broadcasts, before + 1);
+    const ids = await probe.emitWithAck("fetch", "crowd");
+    assert.equal(ids.length, 1000);
+    for (const s of sockets) s.disconnect();
+  });
+});
+
+describe("disconnect", () => {
+  it("reports a server-side disconnect, and the client can connect again", async () => {
+    const { socket } = await connected("/");
+    const reason = event(socket, "disconnect");
+    socket.emit("disconnect-me");
+    assert.equal((await reason)[0], "io server disconnect");
+    const { socket: observer } = await connected("/");
+    await waitUntil(async () => (await observer.emitWithAck("last-disconnect")) === "server namespace disconnect", 5000, "reason");
+    socket.connect();
+    await event(socket, "auth");
+    assert.equal(socket.connected, true);
+  });
+
+  it("tells the server why a client left", async () => {
+    const { socket } = await connected("/");
+    const { socket: observer } = await connected("/");
+    socket.disconnect();
+    // The disconnect may be handled on another shard than the observer's question: ask until seen.
+    await waitUntil(async () => (await observer.emitWithAck("last-disconnect")) === "client namespace disconnect", 5000, "reason");
+  });
+});
