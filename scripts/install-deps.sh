@@ -10,6 +10,7 @@ packages=(
   libssl-dev openssl libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libsqlite3-dev libhiredis-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-socketio python3-websocket python3-requests
 )
 # Node.js may come from another packaging of nodejs that bundles npm; only add Debian's when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

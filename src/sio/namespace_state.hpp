@@ -45,6 +45,8 @@ class namespace_state {
   http::shard_pool& shards;
   const options& opts;
   std::atomic<std::size_t>& encoded_broadcasts;
+  // Ack ids are unique in the namespace, not per socket: a broadcast with ack sends one id to all.
+  std::atomic<std::uint64_t> next_ack_id{0};
   std::vector<middleware> middlewares;
   connection_handler on_connection;
   std::vector<shard_index> index;  // [shard]

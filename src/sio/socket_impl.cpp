@@ -40,7 +40,7 @@ void socket_impl::emit_with_ack(std::string_view event, arguments args, std::chr
   if (!connected_) return callback(errc::not_connected, {});
   if (wsio::is_reserved_event(event)) return callback(errc::reserved_event, {});
   if (acks_.size() >= nsp_->opts.max_pending_acks) return callback(errc::too_many_pending_acks, {});
-  const std::uint64_t id = next_ack_id_++;
+  const std::uint64_t id = nsp_->next_ack_id.fetch_add(1, std::memory_order_relaxed);
   auto timer = std::make_unique<boost::asio::steady_timer>(session_->executor(), timeout);
   timer->async_wait([weak = weak_self(), id](boost::system::error_code ec) {
     auto self = weak.lock();
@@ -55,6 +55,12 @@ void socket_impl::emit_with_ack(std::string_view event, arguments args, std::chr
   wsio::packet p = make_event_packet(event, std::move(args));
   p.id = id;
   send_packet(std::move(p));
+}
+
+bool socket_impl::expect_ack(std::uint64_t id, ack_callback callback) {
+  if (!connected_ || acks_.size() >= nsp_->opts.max_pending_acks) return false;
+  acks_.emplace(id, pending_ack{std::move(callback), nullptr});
+  return true;
 }
 
 void socket_impl::on_event(wsio::packet p) {
@@ -94,6 +100,7 @@ void socket_impl::on_ack(wsio::packet p) {
   const auto it = acks_.find(*p.id);
   if (it == acks_.end()) return;  // late, after the timeout: ignored as the reference does
   auto callback = std::move(it->second.callback);
+  if (it->second.timer) it->second.timer->cancel();
   acks_.erase(it);
   callback({}, arguments{std::move(p.data->as_array()), std::move(p.attachments)});
 }
@@ -132,7 +139,7 @@ void socket_impl::close(std::string_view reason) {
   auto pending = std::move(acks_);
   acks_.clear();
   for (auto& [id, ack] : pending) {
-    ack.timer->cancel();
+    if (ack.timer) ack.timer->cancel();
     ack.callback(errc::disconnected, {});
   }
   for (const auto& h : disconnect_) h(*this, reason);

@@ -48,6 +48,10 @@ class socket_impl final : public socket {
   std::shared_ptr<socket_impl> self() { return std::static_pointer_cast<socket_impl>(shared_from_this()); }
   std::weak_ptr<socket_impl> weak_self() { return self(); }
 
+  // Waits for the client's ACK of `id` (a broadcast's packet); no timer, the broadcast has one.
+  // False when the socket cannot take one more pending ack.
+  bool expect_ack(std::uint64_t id, ack_callback callback);
+
   // Queues a frame encoded elsewhere (a broadcast).
   engine::send_status send_frame(const wire::frame_ptr& frame, bool is_volatile) {
     return connected_ ? session_->send(frame, is_volatile) : engine::send_status::closed;
@@ -76,7 +80,6 @@ class socket_impl final : public socket {
   std::vector<disconnect_handler> disconnecting_;
   std::vector<disconnect_handler> disconnect_;
   std::set<std::string> rooms_;
-  std::uint64_t next_ack_id_ = 0;
   std::unordered_map<std::uint64_t, pending_ack> acks_;
 };
 

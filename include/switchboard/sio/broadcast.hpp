@@ -19,7 +19,12 @@ struct broadcast_flags {
   bool is_volatile = false;  // dropped for a client whose transport cannot take it now
   bool compress = true;      // accepted for API compatibility; compression is per connection
   bool local = false;        // this node only (matters once a cluster adapter is in use)
+  std::chrono::milliseconds timeout{10'000};  // for emit_with_ack
 };
+
+// Every recipient's answer to a broadcast, or those that came before the timeout
+// (then the error is errc::ack_timeout).
+using broadcast_ack_callback = std::function<void(std::error_code, std::vector<arguments>)>;
 
 // What fetch_sockets() reports of a socket.
 struct socket_info {
@@ -40,9 +45,12 @@ class broadcast_operator {
   broadcast_operator volatile_() const;
   broadcast_operator compress(bool on) const;
   broadcast_operator local() const;
+  broadcast_operator timeout(std::chrono::milliseconds d) const;
 
   // Sends the event to every targeted socket; encoded once, whatever the number of recipients.
   void emit(std::string_view event, arguments args = {}) const;
+  // The same, asking each recipient for an answer; `done` runs once, on shard 0.
+  void emit_with_ack(std::string_view event, arguments args, broadcast_ack_callback done) const;
 
   // The targeted sockets, from every shard; `done` runs on an unspecified shard.
   void fetch_sockets(std::function<void(std::vector<socket_info>)> done) const;

@@ -135,6 +135,21 @@ describe("rooms and broadcasts", () => {
     assert.deepEqual(got.get(b), ["from a", "to r1", "b only"]);
   });
 
+  it("collects every recipient's answer to a broadcast, or those before the timeout", async () => {
+    const [a, b, c] = (await Promise.all([0, 1, 2].map(() => connected("/")))).map((client) => client.socket);
+    await Promise.all([a, b, c].map((s) => s.emitWithAck("join", "asked")));
+    a.on("room-question", (q, reply) => reply(`a:${q}`));
+    b.on("room-question", (q, reply) => reply(`b:${q}`));
+    c.on("room-question", (q, reply) => reply(`c:${q}`));
+    assert.deepEqual(await a.emitWithAck("broadcast-ack", "asked", 2000, "q1"), { answers: [["a:q1"], ["b:q1"], ["c:q1"]] });
+
+    c.off("room-question");
+    c.on("room-question", () => {});  // c never answers
+    assert.deepEqual(await a.emitWithAck("broadcast-ack", "asked", 200, "q2"),
+                     { answers: [["a:q2"], ["b:q2"]], error: "operation has timed out" });
+    assert.deepEqual(await a.emitWithAck("broadcast-ack", "nobody-here", 2000, "q3"), { answers: [] });
+  });
+
   it("encodes a broadcast to 1,000 sockets once", { timeout: 120_000 }, async () => {
     const { socket: probe } = await connected("/");
     // In batches: the fixture's connectTimeout is 1 s, which a sanitizer build can miss when a
