@@ -28,6 +28,12 @@ class shard_index {
   void for_each(const std::set<std::string>& rooms, const std::set<std::string>& except, F&& f) const;
 
   std::size_t size() const noexcept { return sockets_.size(); }
+  std::vector<std::string> room_names() const {
+    std::vector<std::string> names;
+    names.reserve(rooms_.size());
+    for (const auto& [name, members] : rooms_) names.push_back(name);
+    return names;
+  }
 
  private:
   bool excluded(socket_impl* s, const std::set<std::string>& except) const;
@@ -36,7 +42,7 @@ class shard_index {
   std::unordered_map<std::string, std::unordered_set<socket_impl*>> rooms_;
 };
 
-class namespace_state {
+class namespace_state : public std::enable_shared_from_this<namespace_state> {
  public:
   namespace_state(std::string name, http::shard_pool& shards, const options& opts, std::atomic<std::size_t>& encodes)
       : name(std::move(name)), shards(shards), opts(opts), encoded_broadcasts(encodes), index(shards.size()) {}
@@ -50,7 +56,12 @@ class namespace_state {
   std::vector<middleware> middlewares;
   connection_handler on_connection;
   std::vector<shard_index> index;  // [shard]
+  std::unique_ptr<sio::adapter> adapter;  // set right after construction (make_namespace)
 };
+
+// A namespace with its adapter: the local one unless options name another.
+std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, const options& opts,
+                                                std::atomic<std::size_t>& encodes);
 
 template <class F>
 void shard_index::for_each(const std::set<std::string>& rooms, const std::set<std::string>& except, F&& f) const {

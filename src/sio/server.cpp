@@ -27,7 +27,7 @@ struct server::impl {
     if (const auto it = namespaces.find(name); it != namespaces.end()) return it->second;
     const bool dynamic = !create && dynamic_accept && dynamic_accept(name);
     if (!create && !dynamic) return nullptr;
-    auto state = std::make_shared<detail::namespace_state>(name, shards, opts, encodes);
+    auto state = detail::make_namespace(name, shards, opts, encodes);
     if (dynamic && dynamic_setup) dynamic_setup(namespace_(state));  // configured before anyone joins
     namespaces.emplace(name, state);
     return state;
@@ -88,6 +88,10 @@ const std::string& namespace_::name() const noexcept { return state_->name; }
 namespace_& namespace_::use(middleware m) {
   state_->middlewares.push_back(std::move(m));
   return *this;
+}
+
+void namespace_::counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) const {
+  state_->adapter->counts(std::move(done));
 }
 
 namespace_& namespace_::on_connection(connection_handler h) {

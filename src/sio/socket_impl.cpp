@@ -116,7 +116,7 @@ void socket_impl::leave(const std::string& room) {
 }
 
 broadcast_operator socket_impl::to(std::string room) const {
-  return broadcast_operator(nsp_, {std::move(room)}, {id_});
+  return broadcast_operator(nsp_, broadcast_target{.rooms = {std::move(room)}, .except = {id_}, .flags = {}});
 }
 
 void socket_impl::disconnect(bool close_connection) {

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "switchboard/sio/arguments.hpp"
+#include "switchboard/sio/adapter.hpp"
 
 namespace switchboard::sio {
 
@@ -15,29 +15,10 @@ namespace detail {
 class namespace_state;
 }
 
-struct broadcast_flags {
-  bool is_volatile = false;  // dropped for a client whose transport cannot take it now
-  bool compress = true;      // accepted for API compatibility; compression is per connection
-  bool local = false;        // this node only (matters once a cluster adapter is in use)
-  std::chrono::milliseconds timeout{10'000};  // for emit_with_ack
-};
-
-// Every recipient's answer to a broadcast, or those that came before the timeout
-// (then the error is errc::ack_timeout).
-using broadcast_ack_callback = std::function<void(std::error_code, std::vector<arguments>)>;
-
-// What fetch_sockets() reports of a socket.
-struct socket_info {
-  std::string id;
-  std::set<std::string> rooms;
-  boost::json::object data;
-};
-
 // Thread-safe: a value, usable from any thread.
 class broadcast_operator {
  public:
-  explicit broadcast_operator(std::shared_ptr<detail::namespace_state> nsp, std::set<std::string> rooms = {},
-                              std::set<std::string> except = {}, broadcast_flags flags = {});
+  explicit broadcast_operator(std::shared_ptr<detail::namespace_state> nsp, broadcast_target target = {});
 
   broadcast_operator to(std::string room) const;
   broadcast_operator in(std::string room) const { return to(std::move(room)); }
@@ -60,9 +41,7 @@ class broadcast_operator {
 
  private:
   std::shared_ptr<detail::namespace_state> nsp_;
-  std::set<std::string> rooms_;
-  std::set<std::string> except_;
-  broadcast_flags flags_;
+  broadcast_target target_;
 };
 
 }  // namespace switchboard::sio

@@ -28,6 +28,8 @@ using connection_handler = std::function<void(socket&)>;
 
 struct options {
   engine::options engine;
+  // Makes each namespace's adapter from the local one (a cluster adapter wraps it); unset: local.
+  std::function<std::unique_ptr<adapter>(const std::string& nsp, std::unique_ptr<adapter> local)> adapter_factory;
   std::chrono::milliseconds connect_timeout{45'000};  // a connection that joins no namespace
   std::size_t max_pending_acks = 1024;                 // per socket
 };
@@ -47,6 +49,8 @@ class namespace_ {
   broadcast_operator except(std::string room) const { return all().except(std::move(room)); }
   broadcast_operator all() const { return broadcast_operator(state_); }
   void emit(std::string_view event, arguments args = {}) const { all().emit(event, std::move(args)); }
+  // Sockets and rooms of the namespace; `done` runs on a shard.
+  void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) const;
 
  private:
   std::shared_ptr<detail::namespace_state> state_;

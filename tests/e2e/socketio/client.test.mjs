@@ -172,6 +172,63 @@ describe("rooms and broadcasts", () => {
   });
 });
 
+describe("server API", () => {
+  it("creates dynamic namespaces on first connect, and only those it accepts", async () => {
+    const { auth } = await connected("/dyn-42", { auth: { n: 42 } });
+    assert.deepEqual(auth, { n: 42 });
+    const [error] = await event(connect("/static-nope"), "connect_error");
+    assert.equal(error.message, "Invalid namespace");
+  });
+
+  it("joins, leaves and disconnects the sockets of a room, from the server", async () => {
+    const [a, b, c] = (await Promise.all([0, 1, 2].map(() => connected("/custom")))).map((client) => client.socket);
+    await a.emitWithAck("join", "team");
+    await b.emitWithAck("join", "team");
+    await c.emitWithAck("all-join", "team", "team-2");
+    await waitUntil(async () => (await c.emitWithAck("fetch", "team-2")).length === 2, 5000, "all-join");
+    assert.deepEqual(await a.emitWithAck("rooms"), [a.id, "team", "team-2"].sort());
+    await c.emitWithAck("all-leave", "team", "team-2");
+    await waitUntil(async () => (await c.emitWithAck("fetch", "team-2")).length === 0, 5000, "all-leave");
+    const counts = await c.emitWithAck("counts");
+    assert.ok(counts.sockets >= 3 && counts.rooms >= counts.sockets + 1, JSON.stringify(counts));
+    const gone = [event(a, "disconnect"), event(b, "disconnect")];
+    await c.emitWithAck("all-disconnect", "team");
+    assert.deepEqual((await Promise.all(gone)).map(([reason]) => reason), ["io server disconnect", "io server disconnect"]);
+    assert.equal(c.connected, true);
+  });
+
+  it("refuses to emit a reserved event name", async () => {
+    const { socket } = await connected("/");
+    assert.equal(await socket.emitWithAck("emit-reserved"), true);
+  });
+
+  it("sees every event through on_any, and stops a listener with off", async () => {
+    const { socket } = await connected("/");
+    socket.emit("message", 1);
+    await event(socket, "message-back");
+    await socket.emitWithAck("off-message");
+    socket.emit("message", 2);
+    assert.equal(await socket.emitWithAck("events-seen"), 4);  // message, off-message, message, events-seen
+    let echoed = false;
+    socket.on("message-back", () => { echoed = true; });
+    await socket.emitWithAck("events-seen");
+    assert.equal(echoed, false);
+  });
+
+  it("runs disconnecting while the rooms are joined, and fails acks still pending", async () => {
+    const { socket } = await connected("/");
+    await socket.emitWithAck("join", "r-a");
+    await socket.emitWithAck("join", "r-b");
+    socket.on("question", () => {});  // never answers
+    socket.emit("ask", 60000, "pending");
+    await event(socket, "question");
+    const { socket: observer } = await connected("/");
+    socket.disconnect();
+    await waitUntil(async () => (await observer.emitWithAck("last-disconnecting")).ask_error === "socket has been disconnected", 5000, "ack failed");
+    assert.equal((await observer.emitWithAck("last-disconnecting")).rooms, 3);  // own id, r-a, r-b
+  });
+});
+
 describe("disconnect", () => {
   it("reports a server-side disconnect, and the client can connect again", async () => {
     const { socket } = await connected("/");

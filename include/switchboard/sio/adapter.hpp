@@ -1,0 +1,63 @@
+#pragma once
+// The adapter of a namespace: where its sockets and rooms are, and how a broadcast reaches them.
+// The local adapter (this process, all shards) is the default; a cluster adapter (Redis) wraps
+// it to reach the other nodes too.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "switchboard/sio/arguments.hpp"
+#include "switchboard/wire/socketio.hpp"
+
+namespace switchboard::sio {
+
+struct broadcast_flags {
+  bool is_volatile = false;  // dropped for a client whose transport cannot take it now
+  bool compress = true;      // accepted for API compatibility; compression is per connection
+  bool local = false;        // this node only (matters once a cluster adapter is in use)
+  std::chrono::milliseconds timeout{10'000};  // for emit_with_ack
+};
+
+// Which sockets: those in any of `rooms` (all when empty) and in none of `except`.
+struct broadcast_target {
+  std::set<std::string> rooms;
+  std::set<std::string> except;
+  broadcast_flags flags;
+};
+
+// What fetch_sockets() reports of a socket.
+struct socket_info {
+  std::string id;
+  std::set<std::string> rooms;
+  boost::json::object data;
+};
+
+// Every recipient's answer to a broadcast, or those that came before the timeout
+// (then the error is errc::ack_timeout).
+using broadcast_ack_callback = std::function<void(std::error_code, std::vector<arguments>)>;
+
+// Thread-safe: every member may be called from any thread; callbacks run on a shard.
+class adapter {
+ public:
+  virtual ~adapter() = default;
+
+  // `packet` is the event as built (for a cluster to forward); `frame` is its encoding, shared
+  // by every local recipient.
+  virtual void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target) = 0;
+  // `frame` carries `ack_id`; every recipient answers with it.
+  virtual void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
+                                  const broadcast_target& target, broadcast_ack_callback done) = 0;
+
+  virtual void fetch_sockets(const broadcast_target& target, std::function<void(std::vector<socket_info>)> done) = 0;
+  virtual void add_sockets(const broadcast_target& target, std::string room) = 0;
+  virtual void del_sockets(const broadcast_target& target, std::string room) = 0;
+  virtual void disconnect_sockets(const broadcast_target& target, bool close) = 0;
+
+  // How many sockets the namespace has, and how many rooms (a socket's own room included).
+  virtual void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) = 0;
+};
+
+}  // namespace switchboard::sio

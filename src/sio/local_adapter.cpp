@@ -1,0 +1,181 @@
+#include "local_adapter.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "socket_impl.hpp"
+
+namespace switchboard::sio::detail {
+namespace {
+
+// The targeted sockets of one shard, collected first: acting on them may change the index.
+std::vector<std::shared_ptr<socket_impl>> targets(const shard_index& index, const broadcast_target& target) {
+  std::vector<std::shared_ptr<socket_impl>> out;
+  index.for_each(target.rooms, target.except, [&](socket_impl& s) { out.push_back(s.self()); });
+  return out;
+}
+
+// Results of every shard, gathered on one home shard through posts: no lock. `Part` is what one
+// shard contributes; `finish` runs once, when every shard has.
+template <class Part>
+class per_shard_gathering {
+ public:
+  per_shard_gathering(std::size_t shards, std::function<void(std::vector<Part>)> finish)
+      : parts_(shards), remaining_(shards), finish_(std::move(finish)) {}
+
+  void add(std::size_t shard, Part part) {
+    parts_[shard] = std::move(part);
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) finish_(std::move(parts_));
+  }
+
+ private:
+  std::vector<Part> parts_;
+  std::atomic<std::size_t> remaining_;
+  std::function<void(std::vector<Part>)> finish_;
+};
+
+// Answers to a broadcast with ack, gathered on shard 0: each shard posts how many sockets it
+// asked, each socket its answer (or that it left); a timer ends it with what came.
+class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
+ public:
+  ack_gathering(boost::asio::io_context& home, std::size_t shards, broadcast_ack_callback done)
+      : home_(home), timer_(home), shards_pending_(shards), done_(std::move(done)) {}
+
+  void start(std::chrono::milliseconds timeout) {
+    timer_.expires_after(timeout);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->finish(errc::ack_timeout);
+    });
+  }
+
+  void shard_counted(std::size_t asked) {
+    boost::asio::post(home_, [self = shared_from_this(), asked] {
+      self->expected_ += asked;
+      --self->shards_pending_;
+      self->check();
+    });
+  }
+
+  void answered(std::error_code ec, arguments answer) {
+    boost::asio::post(home_, [self = shared_from_this(), ec, answer = std::move(answer)]() mutable {
+      ++self->received_;
+      if (!ec) self->answers_.push_back(std::move(answer));
+      self->check();
+    });
+  }
+
+ private:
+  void check() {
+    if (shards_pending_ == 0 && received_ >= expected_) finish({});
+  }
+
+  void finish(std::error_code ec) {
+    if (!done_) return;
+    timer_.cancel();
+    auto done = std::move(done_);
+    done_ = nullptr;
+    done(ec, std::move(answers_));
+  }
+
+  boost::asio::io_context& home_;
+  boost::asio::steady_timer timer_;
+  std::size_t shards_pending_;
+  std::size_t expected_ = 0;
+  std::size_t received_ = 0;
+  std::vector<arguments> answers_;
+  broadcast_ack_callback done_;
+};
+
+}  // namespace
+
+template <class F>
+void local_adapter::on_every_shard(F f) {
+  auto nsp = nsp_.shared_from_this();
+  for (std::size_t shard = 0; shard < nsp->shards.size(); ++shard) {
+    boost::asio::post(nsp->shards.shard(shard), [nsp, shard, f] { f(shard, nsp->index[shard]); });
+  }
+}
+
+void local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, const broadcast_target& target) {
+  on_every_shard([frame = std::move(frame), target](std::size_t, shard_index& index) {
+    index.for_each(target.rooms, target.except, [&](socket_impl& s) { s.send_frame(frame, target.flags.is_volatile); });
+  });
+}
+
+void local_adapter::broadcast_with_ack(const wire::sio::packet&, wire::frame_ptr frame, std::uint64_t ack_id,
+                                       const broadcast_target& target, broadcast_ack_callback done) {
+  auto gathering = std::make_shared<ack_gathering>(nsp_.shards.shard(0), nsp_.shards.size(), std::move(done));
+  boost::asio::post(nsp_.shards.shard(0), [gathering, timeout = target.flags.timeout] { gathering->start(timeout); });
+  on_every_shard([frame = std::move(frame), ack_id, gathering, target](std::size_t, shard_index& index) {
+    std::size_t asked = 0;
+    for (const auto& s : targets(index, target)) {
+      const bool waiting = s->expect_ack(ack_id, [gathering](std::error_code ec, arguments answer) {
+        gathering->answered(ec, std::move(answer));
+      });
+      if (!waiting) continue;
+      s->send_frame(frame, target.flags.is_volatile);
+      ++asked;
+    }
+    gathering->shard_counted(asked);
+  });
+}
+
+void local_adapter::fetch_sockets(const broadcast_target& target, std::function<void(std::vector<socket_info>)> done) {
+  auto gathering = std::make_shared<per_shard_gathering<std::vector<socket_info>>>(
+      nsp_.shards.size(), [done = std::move(done)](std::vector<std::vector<socket_info>> parts) {
+        std::vector<socket_info> all;
+        for (auto& part : parts) std::move(part.begin(), part.end(), std::back_inserter(all));
+        done(std::move(all));
+      });
+  on_every_shard([gathering, target](std::size_t shard, shard_index& index) {
+    std::vector<socket_info> found;
+    index.for_each(target.rooms, target.except, [&](socket_impl& s) { found.push_back({s.id(), s.rooms(), s.data()}); });
+    gathering->add(shard, std::move(found));
+  });
+}
+
+void local_adapter::add_sockets(const broadcast_target& target, std::string room) {
+  on_every_shard([target, room](std::size_t, shard_index& index) {
+    for (const auto& s : targets(index, target)) s->join(room);
+  });
+}
+
+void local_adapter::del_sockets(const broadcast_target& target, std::string room) {
+  on_every_shard([target, room](std::size_t, shard_index& index) {
+    for (const auto& s : targets(index, target)) s->leave(room);
+  });
+}
+
+void local_adapter::disconnect_sockets(const broadcast_target& target, bool close) {
+  on_every_shard([target, close](std::size_t, shard_index& index) {
+    for (const auto& s : targets(index, target)) s->disconnect(close);
+  });
+}
+
+void local_adapter::counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) {
+  // A room may have members on several shards: count names, not per-shard entries.
+  using part = std::pair<std::size_t, std::vector<std::string>>;
+  auto gathering = std::make_shared<per_shard_gathering<part>>(
+      nsp_.shards.size(), [done = std::move(done)](std::vector<part> parts) {
+        std::size_t sockets = 0;
+        std::unordered_set<std::string> rooms;
+        for (auto& [count, names] : parts) {
+          sockets += count;
+          rooms.insert(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+        }
+        done(sockets, rooms.size());
+      });
+  on_every_shard([gathering](std::size_t shard, shard_index& index) {
+    gathering->add(shard, {index.size(), index.room_names()});
+  });
+}
+
+std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, const options& opts,
+                                                std::atomic<std::size_t>& encodes) {
+  auto state = std::make_shared<namespace_state>(std::move(name), shards, opts, encodes);
+  std::unique_ptr<adapter> local = std::make_unique<local_adapter>(*state);
+  state->adapter = opts.adapter_factory ? opts.adapter_factory(state->name, std::move(local)) : std::move(local);
+  return state;
+}
+
+}  // namespace switchboard::sio::detail
