@@ -84,6 +84,12 @@ describe("handshake", () => {
     }
   });
 
+  it("answers 431 to headers over the limit (16 KiB)", async () => {
+    const response = await fetch(eioUrl(server.base), { headers: { "x-big": "y".repeat(20 * 1024) } });
+    assert.equal(response.status, 431);
+    assert.equal((await fetch(eioUrl(server.base), { headers: { "x-ok": "y".repeat(8 * 1024) } })).status, 200);
+  });
+
   it("leaves other paths to the application's routes", async () => {
     assert.equal((await fetch(`${server.base}/elsewhere`)).status, 404);
     assert.equal((await fetch(`${server.base}/stats`)).status, 200);
