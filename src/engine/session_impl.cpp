@@ -195,6 +195,11 @@ void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
 
 void session_impl::on_channel_message(const http::websocket_channel* from, bool binary, std::string data) {
   if (!open_ || from == nullptr) return;
+  // Tell the channel once this message is dealt with, however that ends (even if it ends us).
+  http::websocket_channel_ptr source = from == channel_.get() ? channel_ : from == probe_.get() ? probe_ : nullptr;
+  if (!source) return;
+  const std::unique_ptr<http::websocket_channel, void (*)(http::websocket_channel*)> consumed(
+      source.get(), [](http::websocket_channel* c) { c->consumed(); });
   eio::packet p;
   if (binary) {
     p = eio::decode_binary_packet(data);

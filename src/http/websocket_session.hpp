@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
+#include <atomic>
 #include <deque>
 #include <optional>
 
@@ -105,10 +106,29 @@ class websocket_session final : public websocket_channel,
       if (!self->ws_->is_message_done()) return self->do_read();
       std::string data = boost::beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
+      self->unconsumed_.fetch_add(1, std::memory_order_acq_rel);
       if (self->on_message_) self->on_message_(!self->ws_->got_text(), std::move(data));
-      if (!self->finished_) self->do_read();
+      if (self->finished_) return;
+      if (self->unconsumed_.load(std::memory_order_acquire) >= read_ahead) {
+        self->read_paused_ = true;  // consumed() resumes
+        return;
+      }
+      self->do_read();
     });
   }
+
+ public:
+  void consumed() override {
+    // Only the call that brings the count below the window can find the reader paused.
+    if (unconsumed_.fetch_sub(1, std::memory_order_acq_rel) != read_ahead) return;
+    boost::asio::post(executor_, [self = this->shared_from_this()] {
+      if (!self->read_paused_ || self->finished_) return;
+      self->read_paused_ = false;
+      self->do_read();
+    });
+  }
+
+ private:
 
   // Starts the next write if none is in flight; closes once everything queued is written.
   void maybe_write() {
@@ -183,6 +203,9 @@ class websocket_session final : public websocket_channel,
   std::deque<batch> batches_;
   std::size_t frame_index_ = 0;
   std::size_t message_index_ = 0;
+  static constexpr int read_ahead = 16;
+  std::atomic<int> unconsumed_{0};  // messages delivered, not yet consumed(); any thread
+  bool read_paused_ = false;
   bool open_ = false;
   bool writing_ = false;
   bool close_requested_ = false;

@@ -29,6 +29,10 @@ class websocket_channel {
 
   // Starts a close handshake; the channel reports `closed` once it is down.
   virtual void close() = 0;
+
+  // The layer above calls this once for each message it has processed: the channel reads at
+  // most a few messages ahead of it, so a fast client cannot fill another shard's queue.
+  virtual void consumed() = 0;
 };
 using websocket_channel_ptr = std::shared_ptr<websocket_channel>;
 

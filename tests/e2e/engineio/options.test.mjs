@@ -109,6 +109,24 @@ describe("outbound queue", () => {
   });
 });
 
+describe("read-ahead", () => {
+  it("echoes thousands of messages in order after an upgrade (the reader pauses and resumes)", async () => {
+    // A long heartbeat: the pong waits behind the flood, and sanitizer builds are slow.
+    const server = await fixture(["--ping-interval-ms", "10000", "--ping-timeout-ms", "20000"]);
+    for (let attempt = 0; attempt < 4; attempt++) {  // the WebSocket lands on either shard
+      const { sid } = await openPolling(server.base);
+      const socket = openSocket(`${server.ws}/engine.io/?EIO=4&transport=websocket&sid=${sid}`);
+      await socket.opened;
+      socket.send("2probe");
+      assert.equal(await socket.next(), "3probe");
+      socket.send("5");
+      for (let i = 0; i < 2000; i++) socket.send(`4m${i}`);
+      for (let i = 0; i < 2000; i++) assert.equal(await socket.next(), `4m${i}`);
+      socket.close();
+    }
+  });
+});
+
 describe("session info", () => {
   it("knows its id, transport, remote address and handshake query", async () => {
     const server = await fixture([]);

@@ -31,11 +31,19 @@ export function openSocket(url, options = {}) {
   });
   socket.on("error", () => {});
   socket.closed = new Promise((resolve) => socket.on("close", (code) => resolve(code)));
+  // A message awaited on a socket that closes fails the test instead of hanging it.
+  socket.on("close", (code) => {
+    for (const waiter of waiters.splice(0)) waiter(Object.assign(new Error(`socket closed (${code})`), { closedWith: code }));
+  });
   socket.opened = new Promise((resolve, reject) => {
     socket.on("open", resolve);
     socket.on("unexpected-response", (req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
   });
-  socket.next = () => (messages.length ? Promise.resolve(messages.shift()) : new Promise((resolve) => waiters.push(resolve)));
+  socket.next = () => {
+    if (messages.length) return Promise.resolve(messages.shift());
+    if (socket.readyState === WebSocket.CLOSED) return Promise.reject(new Error("socket closed"));
+    return new Promise((resolve, reject) => waiters.push((m) => (m instanceof Error && m.closedWith !== undefined ? reject(m) : resolve(m))));
+  };
   return socket;
 }
 
