@@ -229,6 +229,26 @@ describe("server API", () => {
   });
 });
 
+describe("pending acks", () => {
+  it("are bounded per socket", async () => {
+    const bounded = await startFixture("sio-conformance-server", ["--max-pending-acks", "2"]);
+    try {
+      const socket = io(bounded.base, { forceNew: true, reconnection: false });
+      await event(socket, "auth");
+      socket.on("question", () => {});  // never answers
+      const first = socket.emitWithAck("ask", 500, "one");
+      const second = socket.emitWithAck("ask", 500, "two");
+      // The server handles one client's packets in order: "three" comes after two acks pending.
+      assert.deepEqual(await socket.emitWithAck("ask", 500, "three"), { error: "too many acknowledgements pending" });
+      assert.deepEqual(await first, { error: "operation has timed out" });
+      assert.deepEqual(await second, { error: "operation has timed out" });
+      socket.disconnect();
+    } finally {
+      await bounded.stop();
+    }
+  });
+});
+
 describe("disconnect", () => {
   it("reports a server-side disconnect, and the client can connect again", async () => {
     const { socket } = await connected("/");
