@@ -81,7 +81,7 @@ void server::on_request(http::exchange_ptr ex) {
   if (!query.sid) {
     if (req.method() != bh::verb::get) return ex->respond(detail::error_response(req, error_code::bad_handshake_method));
     if (query.transport != transport_kind::polling) return ex->respond(detail::error_response(req, error_code::bad_request));
-    return handshake(std::move(ex), transport_kind::polling);
+    return handshake(std::move(ex));
   }
   const auto owner = detail::shard_of_session_id(*query.sid);
   if (!owner || *owner >= shards_.size()) return ex->respond(detail::error_response(req, error_code::unknown_sid));
@@ -122,10 +122,10 @@ void server::on_websocket(http::websocket_upgrade_ptr upgrade) {
 }
 
 // A polling handshake: the session lives on the shard whose thread received the request.
-void server::handshake(http::exchange_ptr ex, transport_kind transport) {
+void server::handshake(http::exchange_ptr ex) {
   const std::size_t shard = ex->shard();
   auto s = std::make_shared<session_impl>(shared_from_this(), detail::make_session_id(shard), shard,
-                                          shards_.shard(shard), ex->req(), ex->remote(), transport);
+                                          shards_.shard(shard), ex->req(), ex->remote(), transport_kind::polling);
   register_session(s);
   std::string open = "0" + s->open_packet();
   http::response res = http::make_response(ex->req(), bh::status::ok, std::move(open));

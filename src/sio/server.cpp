@@ -1,6 +1,9 @@
 #include "switchboard/sio/server.hpp"
 
+#include <atomic>
 #include <boost/asio/post.hpp>
+#include <mutex>
+#include <unordered_map>
 
 #include "client.hpp"
 

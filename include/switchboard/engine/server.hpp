@@ -40,7 +40,7 @@ class server final : public http::route, public std::enable_shared_from_this<ser
  private:
   friend class session_impl;
 
-  void handshake(http::exchange_ptr ex, transport_kind transport);
+  void handshake(http::exchange_ptr ex);
   void handshake(http::websocket_upgrade_ptr upgrade);
   void register_session(std::shared_ptr<class session_impl> s);
   void unregister_session(const class session_impl& s);

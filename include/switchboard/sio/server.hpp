@@ -1,12 +1,9 @@
 #pragma once
 // The Socket.IO v5 server: namespaces, middleware, sockets, rooms and broadcasts over the
 // Engine.IO server, as Socket.IO users know them (io.of("/chat").on_connection(...)).
-#include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
 
 #include "switchboard/engine/server.hpp"
 #include "switchboard/sio/broadcast.hpp"
