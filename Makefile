@@ -40,10 +40,10 @@ fuzz-build: deps
 	@cmake --build $(FUZZ_DIR)
 
 run: build
-	@if [ -x $(BUILD_DIR)/bin/switchboard ]; then \
+	@if [ -f config/dev.toml ]; then \
 	  exec $(BUILD_DIR)/bin/switchboard serve --config config/dev.toml; \
 	else \
-	  echo "make run: this revision builds the protocol core only; the switchboard server binary is not part of it yet (see docs/ARCHITECTURE.md)."; \
+	  echo "make run: the switchboard server (switchboard serve) is not part of this revision yet; see README.md for what is."; \
 	  exit 1; \
 	fi
 

@@ -1,6 +1,8 @@
 # Project-wide compile options, attached to every switchboard target through sb_options.
 add_library(sb_options INTERFACE)
-target_compile_options(sb_options INTERFACE -Wall -Wextra -Wpedantic)
+# Options are structs with designated initialisers that name only what differs from the
+# defaults; -Wextra would flag every field left out.
+target_compile_options(sb_options INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   # GCC 12 reports std::string appends at -O3 as overlapping memcpy (GCC bug 105329).
   target_compile_options(sb_options INTERFACE -Wno-restrict)

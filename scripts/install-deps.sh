@@ -8,9 +8,9 @@ packages=(
   clang libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
-  libsqlite3-dev libhiredis-dev
+  libsqlite3-dev libhiredis-dev redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-socketio python3-websocket python3-requests
+  python3-socketio python3-websocket python3-requests python3-jwt
 )
 # Node.js may come from another packaging of nodejs that bundles npm; only add Debian's when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -8,11 +8,16 @@ thread_local std::optional<std::size_t> this_shard;
 shard_pool::shard_pool(std::size_t shards) {
   if (shards == 0) shards = std::max(1u, std::thread::hardware_concurrency());
   for (std::size_t i = 0; i < shards; ++i) {
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));  // one thread each: no locking
+    contexts_.push_back(std::make_unique<context>(1));  // one thread each: no locking
   }
 }
 
-shard_pool::~shard_pool() { stop(); }
+// Every context's pending handlers are destroyed while every context's services still exist;
+// only then are the contexts themselves destroyed.
+shard_pool::~shard_pool() {
+  stop();
+  for (auto& c : contexts_) c->shutdown();
+}
 
 std::optional<std::size_t> shard_pool::current_shard() noexcept { return this_shard; }
 

@@ -21,6 +21,7 @@ class sio_error_category final : public std::error_category {
       case errc::too_many_pending_acks: return "too many acknowledgements pending";
       case errc::not_connected: return "socket is not connected";
       case errc::reserved_event: return "reserved event name";
+      case errc::reserved_room: return "reserved room name";
     }
     return "unknown Socket.IO error";
   }

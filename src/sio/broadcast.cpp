@@ -50,7 +50,7 @@ void broadcast_operator::emit(std::string_view event, arguments args) const {
   p.nsp = nsp_->name;
   wire::frame_ptr frame;
   if (wire::sio::encode_frame(p, frame)) return;
-  nsp_->encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
+  nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
   nsp_->adapter->broadcast(p, std::move(frame), target_);
 }
 
@@ -62,7 +62,7 @@ void broadcast_operator::emit_with_ack(std::string_view event, arguments args, b
   p.id = nsp_->next_ack_id.fetch_add(1, std::memory_order_relaxed);
   wire::frame_ptr frame;
   if (wire::sio::encode_frame(p, frame)) return done(errc::reserved_event, {});
-  nsp_->encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
+  nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
   nsp_->adapter->broadcast_with_ack(p, std::move(frame), *p.id, target_, std::move(done));
 }
 
@@ -70,9 +70,17 @@ void broadcast_operator::fetch_sockets(std::function<void(std::vector<socket_inf
   nsp_->adapter->fetch_sockets(target_, std::move(done));
 }
 
-void broadcast_operator::sockets_join(std::string room) const { nsp_->adapter->add_sockets(target_, std::move(room)); }
+std::error_code broadcast_operator::sockets_join(std::string room) const {
+  if (nsp_->config.reserved(room)) return errc::reserved_room;
+  nsp_->adapter->add_sockets(target_, std::move(room));
+  return {};
+}
 
-void broadcast_operator::sockets_leave(std::string room) const { nsp_->adapter->del_sockets(target_, std::move(room)); }
+std::error_code broadcast_operator::sockets_leave(std::string room) const {
+  if (nsp_->config.reserved(room)) return errc::reserved_room;
+  nsp_->adapter->del_sockets(target_, std::move(room));
+  return {};
+}
 
 void broadcast_operator::disconnect_sockets(bool close) const { nsp_->adapter->disconnect_sockets(target_, close); }
 

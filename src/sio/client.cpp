@@ -8,15 +8,12 @@ namespace switchboard::sio::detail {
 
 namespace wsio = wire::sio;
 
-client::client(engine::session_ptr session, namespace_lookup lookup, std::chrono::milliseconds connect_timeout)
-    : session_(std::move(session)),
-      lookup_(std::move(lookup)),
-      connect_timer_(session_->executor()),
-      connect_timeout_(connect_timeout) {}
+client::client(engine::session_ptr session, namespace_lookup lookup, const server_config& config)
+    : session_(std::move(session)), lookup_(std::move(lookup)), config_(config), connect_timer_(session_->executor()) {}
 
 // A connection that joins no namespace in time is closed, as the reference server does.
 void client::start() {
-  connect_timer_.expires_after(connect_timeout_);
+  connect_timer_.expires_after(config_.opts.connect_timeout);
   connect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     auto self = weak.lock();
     if (!ec && self && self->sockets_.empty()) self->session_->close("connect timeout");
@@ -50,14 +47,17 @@ void client::connect(wsio::packet p) {
   auto nsp = lookup_(p.nsp);
   if (!nsp) return refuse(p.nsp, {"Invalid namespace"});
   boost::json::object auth = p.data ? std::move(p.data->as_object()) : boost::json::object{};
-  auto s = std::make_shared<socket_impl>(nsp, session_, make_socket_id(), std::move(auth), session_->shard());
+  auto s = std::make_shared<socket_impl>(nsp, session_, make_socket_id(), make_correlation_id(), std::move(auth),
+                                         session_->shard());
   connecting_.insert(nsp->name);
   run_middleware(std::move(s), nsp, 0);
 }
 
+// The server's middleware first, then the namespace's: `index` runs over both.
 void client::run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<namespace_state> nsp, std::size_t index) {
   if (closed_) return;
-  if (index == nsp->middlewares.size()) return admit(std::move(s), nsp);
+  const std::size_t server_wide = config_.middlewares.size();
+  if (index == server_wide + nsp->middlewares.size()) return admit(std::move(s), nsp);
   // next() may come from any thread and at any time: it comes back to this shard, once.
   auto once = std::make_shared<std::atomic<bool>>(false);
   next_fn next = [weak = weak_from_this(), s, nsp, index, once](std::optional<connect_error> error) {
@@ -73,7 +73,8 @@ void client::run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<name
       self->run_middleware(s, nsp, index + 1);
     });
   };
-  nsp->middlewares[index](*s, std::move(next));
+  const middleware& m = index < server_wide ? config_.middlewares[index] : nsp->middlewares[index - server_wide];
+  m(*s, std::move(next));
 }
 
 void client::admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespace_state>& nsp) {
@@ -84,7 +85,10 @@ void client::admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespa
   };
   sockets_.emplace(nsp->name, s);
   s->enter();
-  if (nsp->on_connection) nsp->on_connection(*s);
+  for (const auto& hook : config_.connection_hooks) {
+    if (s->connected()) hook(*s);
+  }
+  if (nsp->on_connection && s->connected()) nsp->on_connection(*s);
 }
 
 void client::refuse(const std::string& nsp, const connect_error& error) {

@@ -14,7 +14,7 @@ using namespace_lookup = std::function<std::shared_ptr<namespace_state>(const st
 
 class client final : public std::enable_shared_from_this<client> {
  public:
-  client(engine::session_ptr session, namespace_lookup lookup, std::chrono::milliseconds connect_timeout);
+  client(engine::session_ptr session, namespace_lookup lookup, const server_config& config);
 
   void start();
   void on_message(bool binary, std::string data);
@@ -32,8 +32,8 @@ class client final : public std::enable_shared_from_this<client> {
   wire::sio::decoder decoder_;
   std::unordered_map<std::string, std::shared_ptr<socket_impl>> sockets_;  // connected, by namespace
   std::unordered_set<std::string> connecting_;                             // in their middleware
+  const server_config& config_;
   boost::asio::steady_timer connect_timer_;
-  std::chrono::milliseconds connect_timeout_;
   bool closed_ = false;
 };
 

@@ -136,13 +136,13 @@ void local_adapter::fetch_sockets(const broadcast_target& target, std::function<
 
 void local_adapter::add_sockets(const broadcast_target& target, std::string room) {
   on_every_shard([target, room](std::size_t, shard_index& index) {
-    for (const auto& s : targets(index, target)) s->join(room);
+    for (const auto& s : targets(index, target)) s->enter_room(room);
   });
 }
 
 void local_adapter::del_sockets(const broadcast_target& target, std::string room) {
   on_every_shard([target, room](std::size_t, shard_index& index) {
-    for (const auto& s : targets(index, target)) s->leave(room);
+    for (const auto& s : targets(index, target)) s->leave_room(room);
   });
 }
 
@@ -170,11 +170,11 @@ void local_adapter::counts(std::function<void(std::size_t sockets, std::size_t r
   });
 }
 
-std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, const options& opts,
-                                                std::atomic<std::size_t>& encodes) {
-  auto state = std::make_shared<namespace_state>(std::move(name), shards, opts, encodes);
+std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, server_config& config) {
+  auto state = std::make_shared<namespace_state>(std::move(name), shards, config);
   std::unique_ptr<adapter> local = std::make_unique<local_adapter>(*state);
-  state->adapter = opts.adapter_factory ? opts.adapter_factory(state->name, std::move(local)) : std::move(local);
+  const auto& factory = config.opts.adapter_factory;
+  state->adapter = factory ? factory(state->name, std::move(local)) : std::move(local);
   return state;
 }
 

@@ -8,8 +8,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "server_config.hpp"
 #include "switchboard/http/shard_pool.hpp"
-#include "switchboard/sio/server.hpp"
 
 namespace switchboard::sio::detail {
 
@@ -44,13 +44,13 @@ class shard_index {
 
 class namespace_state : public std::enable_shared_from_this<namespace_state> {
  public:
-  namespace_state(std::string name, http::shard_pool& shards, const options& opts, std::atomic<std::size_t>& encodes)
-      : name(std::move(name)), shards(shards), opts(opts), encoded_broadcasts(encodes), index(shards.size()) {}
+  namespace_state(std::string name, http::shard_pool& shards, server_config& config)
+      : name(std::move(name)), shards(shards), config(config), opts(config.opts), index(shards.size()) {}
 
   const std::string name;
   http::shard_pool& shards;
+  server_config& config;
   const options& opts;
-  std::atomic<std::size_t>& encoded_broadcasts;
   // Ack ids are unique in the namespace, not per socket: a broadcast with ack sends one id to all.
   std::atomic<std::uint64_t> next_ack_id{0};
   std::vector<middleware> middlewares;
@@ -60,8 +60,7 @@ class namespace_state : public std::enable_shared_from_this<namespace_state> {
 };
 
 // A namespace with its adapter: the local one unless options name another.
-std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, const options& opts,
-                                                std::atomic<std::size_t>& encodes);
+std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, server_config& config);
 
 template <class F>
 void shard_index::for_each(const std::set<std::string>& rooms, const std::set<std::string>& except, F&& f) const {

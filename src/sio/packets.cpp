@@ -35,4 +35,19 @@ std::string make_socket_id() {
   return id;
 }
 
+std::string make_correlation_id() {
+  std::array<unsigned char, 8> random{};
+  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
+    throw std::runtime_error("OpenSSL RAND_bytes failed");
+  }
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string id;
+  id.reserve(2 * random.size());
+  for (unsigned char byte : random) {
+    id.push_back(digits[byte >> 4]);
+    id.push_back(digits[byte & 0xf]);
+  }
+  return id;
+}
+
 }  // namespace switchboard::sio::detail

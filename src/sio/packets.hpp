@@ -14,4 +14,7 @@ wire::sio::packet make_event_packet(std::string_view event, arguments args);
 // A socket id: 20 characters of base64url from 15 CSPRNG bytes, like the reference server's.
 std::string make_socket_id();
 
+// A correlation id for logs: 16 hex characters from 8 CSPRNG bytes.
+std::string make_correlation_id();
+
 }  // namespace switchboard::sio::detail

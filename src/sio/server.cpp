@@ -6,15 +6,16 @@
 #include <unordered_map>
 
 #include "client.hpp"
+#include "server_config.hpp"
+#include "socket_impl.hpp"
 
 namespace switchboard::sio {
 
 struct server::impl {
-  impl(http::shard_pool& s, options o) : shards(s), opts(std::move(o)), clients(s.size()) {}
+  impl(http::shard_pool& s, options o) : shards(s), config(std::move(o)), clients(s.size()) {}
 
   http::shard_pool& shards;
-  options opts;
-  std::atomic<std::size_t> encodes{0};
+  detail::server_config config;
 
   // Namespaces are looked up on connect only, never per message: a mutex is fine here.
   std::mutex namespaces_mutex;
@@ -30,7 +31,7 @@ struct server::impl {
     if (const auto it = namespaces.find(name); it != namespaces.end()) return it->second;
     const bool dynamic = !create && dynamic_accept && dynamic_accept(name);
     if (!create && !dynamic) return nullptr;
-    auto state = detail::make_namespace(name, shards, opts, encodes);
+    auto state = detail::make_namespace(name, shards, config);
     if (dynamic && dynamic_setup) dynamic_setup(namespace_(state));  // configured before anyone joins
     namespaces.emplace(name, state);
     return state;
@@ -58,13 +59,44 @@ void server::dynamic_namespaces(std::function<bool(std::string_view)> accept, st
   impl_->dynamic_setup = std::move(setup);
 }
 
-std::size_t server::encoded_broadcasts() const noexcept { return impl_->encodes.load(std::memory_order_relaxed); }
+std::size_t server::encoded_broadcasts() const noexcept {
+  return impl_->config.encoded_broadcasts.load(std::memory_order_relaxed);
+}
+
+server& server::use(middleware m) {
+  impl_->config.middlewares.push_back(std::move(m));
+  return *this;
+}
+
+server& server::on_connection(connection_handler h) {
+  impl_->config.connection_hooks.push_back(std::move(h));
+  return *this;
+}
+
+reserved_rooms server::reserve_rooms(std::string prefix) {
+  if (prefix.empty()) throw std::logic_error("a reserved room prefix cannot be empty");
+  for (const auto& taken : impl_->config.reserved_prefixes) {
+    if (taken.starts_with(prefix) || prefix.starts_with(taken)) {
+      throw std::logic_error("room prefix '" + prefix + "' overlaps the reserved prefix '" + taken + "'");
+    }
+  }
+  impl_->config.reserved_prefixes.push_back(prefix);
+  return reserved_rooms(std::move(prefix));
+}
+
+void reserved_rooms::join(socket& s, std::string_view suffix) const {
+  static_cast<detail::socket_impl&>(s).enter_room(room(suffix));
+}
+
+void reserved_rooms::leave(socket& s, std::string_view suffix) const {
+  static_cast<detail::socket_impl&>(s).leave_room(room(suffix));
+}
 
 void server::close() { engine_->close_all(); }
 
 void server::on_open(const engine::session_ptr& s) {
   auto c = std::make_shared<detail::client>(
-      s, [this](const std::string& name) { return impl_->get(name, false); }, impl_->opts.connect_timeout);
+      s, [this](const std::string& name) { return impl_->get(name, false); }, impl_->config);
   impl_->clients[s->shard()].emplace(s.get(), c);
   c->start();
 }

@@ -9,8 +9,13 @@ namespace json = boost::json;
 namespace wsio = wire::sio;
 
 socket_impl::socket_impl(std::shared_ptr<namespace_state> nsp, engine::session_ptr session, std::string id,
-                         json::object auth, std::size_t shard)
-    : nsp_(std::move(nsp)), session_(std::move(session)), id_(std::move(id)), auth_(std::move(auth)), shard_(shard) {}
+                         std::string correlation_id, json::object auth, std::size_t shard)
+    : nsp_(std::move(nsp)),
+      session_(std::move(session)),
+      id_(std::move(id)),
+      correlation_id_(std::move(correlation_id)),
+      auth_(std::move(auth)),
+      shard_(shard) {}
 
 engine::send_status socket_impl::send_packet(wsio::packet p, bool is_volatile) {
   p.nsp = nsp_->name;
@@ -21,8 +26,10 @@ engine::send_status socket_impl::send_packet(wsio::packet p, bool is_volatile) {
 
 void socket_impl::enter() {
   connected_ = true;
-  nsp_->index[shard_].add(self());
-  join(id_);
+  auto& index = nsp_->index[shard_];
+  index.add(self());
+  rooms_.insert(id_);
+  for (const auto& room : rooms_) index.join(*this, room);
   wsio::packet p;
   p.type = wsio::packet_type::connect;
   p.data = json::object{{"sid", id_}};
@@ -105,13 +112,26 @@ void socket_impl::on_ack(wsio::packet p) {
   callback({}, arguments{std::move(p.data->as_array()), std::move(p.attachments)});
 }
 
-void socket_impl::join(const std::string& room) {
-  if (!connected_ || !rooms_.insert(room).second) return;
+std::error_code socket_impl::join(const std::string& room) {
+  if (nsp_->config.reserved(room)) return errc::reserved_room;
+  enter_room(room);
+  return {};
+}
+
+std::error_code socket_impl::leave(const std::string& room) {
+  if (nsp_->config.reserved(room)) return errc::reserved_room;
+  leave_room(room);
+  return {};
+}
+
+// Before admission the room is only remembered; enter() indexes it.
+void socket_impl::enter_room(const std::string& room) {
+  if (closed_ || !rooms_.insert(room).second || !connected_) return;
   nsp_->index[shard_].join(*this, room);
 }
 
-void socket_impl::leave(const std::string& room) {
-  if (rooms_.erase(room) == 0) return;
+void socket_impl::leave_room(const std::string& room) {
+  if (rooms_.erase(room) == 0 || !connected_) return;
   nsp_->index[shard_].leave(*this, room);
 }
 
@@ -130,6 +150,7 @@ void socket_impl::disconnect(bool close_connection) {
 
 void socket_impl::close(std::string_view reason) {
   if (!connected_) return;
+  closed_ = true;
   auto keep_alive = shared_from_this();
   for (const auto& h : disconnecting_) h(*this, reason);
   connected_ = false;

@@ -12,15 +12,17 @@ namespace switchboard::sio::detail {
 class socket_impl final : public socket {
  public:
   socket_impl(std::shared_ptr<namespace_state> nsp, engine::session_ptr session, std::string id,
-              boost::json::object auth, std::size_t shard);
+              std::string correlation_id, boost::json::object auth, std::size_t shard);
 
   const std::string& id() const noexcept override { return id_; }
   const std::string& nsp() const noexcept override { return nsp_->name; }
   const boost::json::object& auth() const noexcept override { return auth_; }
   const engine::session& session() const noexcept override { return *session_; }
+  const std::string& correlation_id() const noexcept override { return correlation_id_; }
   boost::asio::any_io_executor executor() const override { return session_->executor(); }
   bool connected() const noexcept override { return connected_; }
   boost::json::object& data() noexcept override { return data_; }
+  const boost::json::object& data() const noexcept override { return data_; }
 
   void on(std::string event, event_handler handler) override { handlers_[std::move(event)] = std::move(handler); }
   void on_any(any_handler handler) override { any_handlers_.push_back(std::move(handler)); }
@@ -32,14 +34,17 @@ class socket_impl final : public socket {
   void emit_with_ack(std::string_view event, arguments args, std::chrono::milliseconds timeout,
                      ack_callback callback) override;
 
-  void join(const std::string& room) override;
-  void leave(const std::string& room) override;
+  std::error_code join(const std::string& room) override;
+  std::error_code leave(const std::string& room) override;
+  // Without the reserved-prefix check: for the adapter and the owner of a prefix.
+  void enter_room(const std::string& room);
+  void leave_room(const std::string& room);
   std::set<std::string> rooms() const override { return rooms_; }
   broadcast_operator to(std::string room) const override;
   void disconnect(bool close) override;
 
   // Called by the client on the shard.
-  void enter();  // joins the namespace and the room of its own id, answers CONNECT
+  void enter();  // joins the namespace, the room of its own id and those joined in middleware; answers CONNECT
   void on_event(wire::sio::packet p);
   void on_ack(wire::sio::packet p);
   // Leaves the namespace: hooks, rooms, pending acks. `reason` as the reference server names it.
@@ -71,10 +76,12 @@ class socket_impl final : public socket {
   std::shared_ptr<namespace_state> nsp_;
   engine::session_ptr session_;
   std::string id_;
+  std::string correlation_id_;
   boost::json::object auth_;
   boost::json::object data_;
   std::size_t shard_;
   bool connected_ = false;
+  bool closed_ = false;  // after close(): joins are ignored
   std::unordered_map<std::string, event_handler> handlers_;
   std::vector<any_handler> any_handlers_;
   std::vector<disconnect_handler> disconnecting_;

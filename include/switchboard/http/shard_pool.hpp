@@ -30,8 +30,14 @@ class shard_pool {
   void stop();
 
  private:
+  // An io_context whose services can be shut down before any context is destroyed: a handler
+  // pending on one shard may own a socket of another (a request handed to its session's shard).
+  struct context : boost::asio::io_context {
+    using io_context::io_context;
+    using io_context::shutdown;
+  };
   using work_guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::unique_ptr<context>> contexts_;
   std::vector<work_guard> guards_;
   std::vector<std::thread> threads_;
 };

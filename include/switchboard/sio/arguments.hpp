@@ -23,6 +23,7 @@ enum class errc {
   too_many_pending_acks,
   not_connected,
   reserved_event,
+  reserved_room,  // the room's prefix is reserved to another layer (user rooms)
 };
 const std::error_category& sio_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), sio_category()}; }

@@ -35,8 +35,9 @@ class broadcast_operator {
 
   // The targeted sockets, from every shard; `done` runs on an unspecified shard.
   void fetch_sockets(std::function<void(std::vector<socket_info>)> done) const;
-  void sockets_join(std::string room) const;
-  void sockets_leave(std::string room) const;
+  // errc::reserved_room for a room of a reserved prefix (see server::reserve_rooms).
+  std::error_code sockets_join(std::string room) const;
+  std::error_code sockets_leave(std::string room) const;
   void disconnect_sockets(bool close = false) const;
 
  private:

@@ -53,6 +53,22 @@ class namespace_ {
   std::shared_ptr<detail::namespace_state> state_;
 };
 
+// The right to join and leave the rooms of one reserved prefix, which socket::join refuses: only
+// the layer that owns the prefix (auth, for "user:" rooms) holds one. Any thread may hold it;
+// join and leave run on the socket's shard, from middleware too.
+class reserved_rooms {
+ public:
+  const std::string& prefix() const noexcept { return prefix_; }
+  std::string room(std::string_view suffix) const { return prefix_ + std::string(suffix); }
+  void join(socket& s, std::string_view suffix) const;
+  void leave(socket& s, std::string_view suffix) const;
+
+ private:
+  friend class server;
+  explicit reserved_rooms(std::string prefix) : prefix_(std::move(prefix)) {}
+  std::string prefix_;
+};
+
 class server final : public engine::handler, public std::enable_shared_from_this<server> {
  public:
   server(http::shard_pool& shards, options opts);
@@ -66,6 +82,15 @@ class server final : public engine::handler, public std::enable_shared_from_this
   // Namespaces created when a client first connects to a name `accept` allows; `setup`
   // configures each new one (middleware, handlers) before the client joins it.
   void dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup);
+
+  // Server-wide middleware and connection handlers: in every namespace, dynamic ones included,
+  // before the namespace's own. Set them up before clients connect.
+  server& use(middleware m);
+  server& on_connection(connection_handler h);
+  // Reserves a room prefix: socket::join and sockets_join refuse its rooms, and the returned
+  // capability alone enters them. Before clients connect; throws std::logic_error when the prefix
+  // overlaps one already reserved.
+  reserved_rooms reserve_rooms(std::string prefix);
 
   // Disconnects every client ("server shutting down").
   void close();

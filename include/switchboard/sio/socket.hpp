@@ -47,10 +47,13 @@ class socket : public std::enable_shared_from_this<socket> {
   // The CONNECT packet's payload (what io({auth}) sent), {} when there was none.
   virtual const boost::json::object& auth() const noexcept = 0;
   virtual const engine::session& session() const noexcept = 0;
+  // Names this connection attempt in logs: 16 hex characters, fresh for each CONNECT.
+  virtual const std::string& correlation_id() const noexcept = 0;
   virtual boost::asio::any_io_executor executor() const = 0;
   virtual bool connected() const noexcept = 0;
   // Free for the application (user id, claims...).
   virtual boost::json::object& data() noexcept = 0;
+  virtual const boost::json::object& data() const noexcept = 0;
 
   virtual void on(std::string event, event_handler handler) = 0;
   virtual void on_any(any_handler handler) = 0;
@@ -66,8 +69,10 @@ class socket : public std::enable_shared_from_this<socket> {
   virtual void emit_with_ack(std::string_view event, arguments args, std::chrono::milliseconds timeout,
                              ack_callback callback) = 0;
 
-  virtual void join(const std::string& room) = 0;
-  virtual void leave(const std::string& room) = 0;
+  // Also from middleware: the rooms are entered when the socket is admitted. A room of a reserved
+  // prefix (server::reserve_rooms) is refused with errc::reserved_room.
+  virtual std::error_code join(const std::string& room) = 0;
+  virtual std::error_code leave(const std::string& room) = 0;
   virtual std::set<std::string> rooms() const = 0;
 
   // Every socket of the namespace in `room`, except this one.

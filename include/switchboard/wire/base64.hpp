@@ -1,5 +1,6 @@
 #pragma once
-// Standard base64 (RFC 4648, with padding), as Engine.IO polling uses for binary packets.
+// Standard base64 (RFC 4648, with padding), as Engine.IO polling uses for binary packets, and
+// base64url without padding (RFC 4648 §5), as JOSE uses (RFC 7515 §2).
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -11,5 +12,11 @@ void append_base64(std::string_view bytes, std::string& out);
 // Strict: any character outside the alphabet, or a bad length or padding, is errc::invalid_base64.
 // Padding may be omitted, as Node's decoder allows.
 std::error_code decode_base64(std::string_view text, std::string& out);
+
+void append_base64url(std::string_view bytes, std::string& out);
+
+// Strict: '=', any character outside the url alphabet, a bad length, or non-zero trailing bits
+// is errc::invalid_base64, so that each byte string has exactly one accepted text.
+std::error_code decode_base64url(std::string_view text, std::string& out);
 
 }  // namespace switchboard::wire

@@ -6,8 +6,10 @@ import path from "node:path";
 
 const binDir = process.env.SWITCHBOARD_BIN_DIR ?? path.resolve("build/bin");
 
+export const binary = (name) => path.join(binDir, name);
+
 export async function startFixture(name, args = []) {
-  const child = spawn(path.join(binDir, name), ["--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary(name), ["--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => { stderr += chunk; });
   const port = await new Promise((resolve, reject) => {
@@ -24,6 +26,8 @@ export async function startFixture(name, args = []) {
     port,
     base,
     ws: base.replace("http", "ws"),
+    // What the server has logged so far (stderr).
+    logs: () => stderr,
     async stop() {
       if (child.exitCode !== null) throw new Error(`${name} had already exited (${child.exitCode}):\n${stderr}`);
       const exited = once(child, "exit");

@@ -63,3 +63,65 @@ TEST(base64, round_trips_every_byte_value) {
     EXPECT_EQ(out, slice);
   }
 }
+
+namespace {
+
+std::string encode_url(std::string_view bytes) {
+  std::string out;
+  sw::append_base64url(bytes, out);
+  return out;
+}
+
+}  // namespace
+
+TEST(base64url, encodes_without_padding_in_the_url_alphabet) {
+  EXPECT_EQ(encode_url(""), "");
+  EXPECT_EQ(encode_url("f"), "Zg");
+  EXPECT_EQ(encode_url("fo"), "Zm8");
+  EXPECT_EQ(encode_url("foo"), "Zm9v");
+  EXPECT_EQ(encode_url("foob"), "Zm9vYg");
+  EXPECT_EQ(encode_url("fooba"), "Zm9vYmE");
+  EXPECT_EQ(encode_url("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(encode_url("\xfb\xff\xbf"), "-_-_");
+  EXPECT_EQ(encode_url("\xff\xfe"), "__4");
+  // RFC 7515 A.1: the JWS protected header, CR LF included.
+  EXPECT_EQ(encode_url("{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}"), "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9");
+}
+
+TEST(base64url, appends_to_existing_text) {
+  std::string out = "a.";
+  sw::append_base64url("fo", out);
+  EXPECT_EQ(out, "a.Zm8");
+}
+
+TEST(base64url, decodes_unpadded_text) {
+  for (const auto& [text, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {"Zg", "f"}, {"Zm8", "fo"}, {"Zm9v", "foo"}, {"Zm9vYmE", "fooba"},
+           {"-_-_", "\xfb\xff\xbf"}, {"__4", "\xff\xfe"}}) {
+    std::string out = "x";
+    EXPECT_FALSE(sw::decode_base64url(text, out)) << text;
+    EXPECT_EQ(out, "x" + bytes) << text;
+  }
+}
+
+TEST(base64url, rejects_padding_standard_characters_and_bad_lengths) {
+  for (const std::string_view text : {"Zg==", "Zm8=", "Z", "Zm9vY", "+/8", "//79", "Zm 9", "Zm9\n",
+                                      "Zm9v.", "Zh", "Zm9", "Zm-", "\xc3\xa9", "="}) {
+    std::string out;
+    EXPECT_EQ(sw::decode_base64url(text, out), sw::errc::invalid_base64) << text;
+    EXPECT_TRUE(out.empty()) << text;
+  }
+}
+
+TEST(base64url, round_trips_every_byte_value) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(255 - i));
+  for (std::size_t len = 0; len <= bytes.size(); ++len) {
+    const std::string slice = bytes.substr(0, len);
+    const std::string text = encode_url(slice);
+    ASSERT_EQ(text.find_first_of("+/="), std::string::npos) << text;
+    std::string out;
+    ASSERT_FALSE(sw::decode_base64url(text, out));
+    EXPECT_EQ(out, slice);
+  }
+}

@@ -1,0 +1,25 @@
+// The switchboard binary: subcommands for operating a deployment.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "session_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"switchboard: a Socket.IO-compatible real-time event server"};
+  app.set_version_flag("--version", std::string("switchboard ") + SWITCHBOARD_VERSION);
+  app.require_subcommand(1);
+  app.footer(R"(Examples:
+  switchboard session create --user 42 --ttl 1h   prints a session token for user 42
+  switchboard session list --user 42
+  switchboard session revoke 3f9a1c0b)");
+  switchboard::app::add_session_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "switchboard: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+#pragma once
+// Finds a connection's token and verifies it: a JWT at once, a session token against the store
+// on the worker pool. Thread-safe once constructed.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "switchboard/auth/jwt.hpp"
+#include "switchboard/auth/session_store.hpp"
+#include "switchboard/http/types.hpp"
+
+namespace switchboard::auth {
+
+// Where a token may come from, tried in this order.
+struct token_sources {
+  std::string auth_field = "token";  // the CONNECT packet's auth object: io({auth: {token}})
+  bool authorization_header = true;  // Authorization: Bearer <token> on the handshake request
+  std::string cookie;                // the name of a session cookie; empty: cookies are not read
+  bool query = false;                // ?<query_param>=<token>: off, as it ends up in access logs
+  std::string query_param = "token";
+};
+
+struct identity {
+  enum class kind { jwt, session };
+  kind source = kind::jwt;
+  std::string user_id;
+  boost::json::object claims;  // a JWT's; empty for a session
+  std::optional<std::chrono::system_clock::time_point> expires_at;
+};
+
+struct authenticator_options {
+  token_sources sources;
+  std::optional<jwt::verifier> jwt;         // unset: JWTs are refused (algorithm_not_allowed)
+  std::shared_ptr<session_store> sessions;  // unset: session tokens are refused (session_unknown)
+  boost::asio::any_io_executor workers;     // runs the blocking session lookups; required with sessions
+};
+
+// User ids name rooms and appear in logs: 1 to 256 bytes, no control characters.
+bool usable_user_id(std::string_view id) noexcept;
+
+class authenticator {
+ public:
+  explicit authenticator(authenticator_options options);
+
+  // The token of a connection, from the first source that has one. errc::token_missing,
+  // errc::token_in_query_refused (the query alone had one), errc::token_malformed (not a string).
+  std::error_code find_token(const boost::json::object& auth, const http::request& handshake,
+                             std::string& token) const;
+
+  using callback = std::function<void(std::error_code, identity)>;
+  // Verifies `token`. `done` runs once: at once on this thread for a JWT, on a worker for a
+  // session token.
+  void verify(std::string token, callback done) const;
+
+  const token_sources& sources() const noexcept { return options_.sources; }
+
+ private:
+  void verify_session(std::string token, callback done) const;
+
+  authenticator_options options_;
+};
+
+}  // namespace switchboard::auth

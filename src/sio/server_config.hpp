@@ -1,0 +1,30 @@
+#pragma once
+// What a server shares with all its namespaces. Set up before clients connect, read-only after
+// (but for the encode counter).
+#include <atomic>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/sio/server.hpp"
+
+namespace switchboard::sio::detail {
+
+struct server_config {
+  explicit server_config(options o) : opts(std::move(o)) {}
+
+  options opts;
+  std::vector<std::string> reserved_prefixes;        // rooms that socket::join refuses
+  std::vector<middleware> middlewares;               // run before each namespace's own
+  std::vector<connection_handler> connection_hooks;  // run before each namespace's handler
+  std::atomic<std::size_t> encoded_broadcasts{0};
+
+  bool reserved(std::string_view room) const noexcept {
+    for (const auto& prefix : reserved_prefixes) {
+      if (room.starts_with(prefix)) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace switchboard::sio::detail
