@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "session_command.hpp"
+#include "types_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"switchboard: a Socket.IO-compatible real-time event server"};
@@ -11,8 +12,10 @@ int main(int argc, char** argv) {
   app.footer(R"(Examples:
   switchboard session create --user 42 --ttl 1h   prints a session token for user 42
   switchboard session list --user 42
-  switchboard session revoke 3f9a1c0b)");
+  switchboard session revoke 3f9a1c0b
+  switchboard types --out web/src/switchboard-events.d.ts)");
   switchboard::app::add_session_command(app);
+  switchboard::app::add_types_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

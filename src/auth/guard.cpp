@@ -1,11 +1,10 @@
 #include "switchboard/auth/guard.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "switchboard/auth/error.hpp"
+#include "switchboard/log/log.hpp"
 
 namespace switchboard::auth {
 namespace {
@@ -29,8 +28,12 @@ sio::connect_error refusal(std::error_code ec, const sio::socket& s) {
 }
 
 void log_refusal(const sio::socket& s, std::error_code ec) {
-  spdlog::warn("connection refused code={} reason=\"{}\" nsp={} transport={} remote={} correlation_id={}",
-               code_name(ec), ec.message(), s.nsp(), transport_name(s), remote_of(s), s.correlation_id());
+  log::warn("connection refused", {{"code", code_name(ec)},
+                                   {"reason", ec.message()},
+                                   {"nsp", s.nsp()},
+                                   {"transport", transport_name(s)},
+                                   {"remote", remote_of(s)},
+                                   {"correlation_id", s.correlation_id()}});
 }
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
@@ -55,8 +58,9 @@ void disconnect_at_expiry(sio::socket& s) {
   timer->async_wait([weak = std::weak_ptr<sio::socket>(s.shared_from_this())](boost::system::error_code ec) {
     auto socket = weak.lock();
     if (ec || !socket || !socket->connected()) return;
-    spdlog::info("token expired, disconnecting user_id={} socket_id={} correlation_id={}",
-                 user_id_of(*socket).value_or(""), socket->id(), socket->correlation_id());
+    log::info("token expired, disconnecting", {{"user_id", user_id_of(*socket).value_or("-")},
+                                                {"socket_id", socket->id()},
+                                                {"correlation_id", socket->correlation_id()}});
     socket->disconnect();
   });
   s.on_disconnect([timer](sio::socket&, std::string_view) { timer->cancel(); });
@@ -89,11 +93,18 @@ sio::reserved_rooms protect(sio::server& server, std::shared_ptr<const authentic
   });
 
   server.on_connection([opts](sio::socket& s) {
-    spdlog::info("connected user_id={} socket_id={} nsp={} transport={} remote={} correlation_id={}",
-                 user_id_of(s).value_or("-"), s.id(), s.nsp(), transport_name(s), remote_of(s), s.correlation_id());
+    log::info("connected", {{"user_id", user_id_of(s).value_or("-")},
+                            {"socket_id", s.id()},
+                            {"nsp", s.nsp()},
+                            {"transport", transport_name(s)},
+                            {"remote", remote_of(s)},
+                            {"correlation_id", s.correlation_id()}});
     s.on_disconnect([](sio::socket& gone, std::string_view reason) {
-      spdlog::info("disconnected user_id={} socket_id={} nsp={} reason=\"{}\" correlation_id={}",
-                   user_id_of(gone).value_or("-"), gone.id(), gone.nsp(), reason, gone.correlation_id());
+      log::info("disconnected", {{"user_id", user_id_of(gone).value_or("-")},
+                                 {"socket_id", gone.id()},
+                                 {"nsp", gone.nsp()},
+                                 {"reason", reason},
+                                 {"correlation_id", gone.correlation_id()}});
     });
     if (opts->disconnect_on_expiry) disconnect_at_expiry(s);
   });

@@ -2,7 +2,6 @@
 // and the set <prefix>:user-sessions:<user_id> of a user's ids. One blocking hiredis connection
 // behind a mutex: calls come from the worker pool and the CLI, never from a loop thread.
 #include <hiredis/hiredis.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
@@ -12,6 +11,7 @@
 
 #include "switchboard/auth/error.hpp"
 #include "switchboard/auth/session_store.hpp"
+#include "switchboard/log/log.hpp"
 
 namespace switchboard::auth {
 namespace {
@@ -184,7 +184,7 @@ class redis_session_store final : public session_store {
     for (std::size_t i = 0; i < commands.size(); ++i) {
       void* raw = nullptr;
       if (redisGetReply(context_.get(), &raw) != REDIS_OK) {
-        spdlog::warn("session store: Redis {}:{}: {}", target_.host, target_.port, context_->errstr);
+        log::warn("session store: Redis connection lost", {{"redis", address()}, {"error", context_->errstr}});
         context_.reset();
         return {};
       }
@@ -207,8 +207,8 @@ class redis_session_store final : public session_store {
     if (context_) return true;
     context_.reset(redisConnectWithTimeout(target_.host.c_str(), target_.port, connect_timeout));
     if (!context_ || context_->err) {
-      spdlog::warn("session store: cannot connect to Redis at {}:{}: {}", target_.host, target_.port,
-                   context_ ? context_->errstr : "out of memory");
+      log::warn("session store: cannot connect to Redis",
+                {{"redis", address()}, {"error", context_ ? context_->errstr : "out of memory"}});
       context_.reset();
       return false;
     }
@@ -225,7 +225,8 @@ class redis_session_store final : public session_store {
       }
       reply_ptr r(static_cast<redisReply*>(raw));
       if (r->type == REDIS_REPLY_ERROR) {
-        spdlog::warn("session store: Redis refused {}: {}", args.front(), std::string_view(r->str, r->len));
+        log::warn("session store: Redis refused a command",
+                  {{"command", args.front()}, {"error", std::string_view(r->str, r->len)}});
         context_.reset();
         return false;
       }
@@ -235,9 +236,11 @@ class redis_session_store final : public session_store {
 
   std::error_code failed(std::string_view what, const redisReply* r) {
     const std::string_view detail = r && r->type == REDIS_REPLY_ERROR ? std::string_view(r->str, r->len) : "unexpected reply";
-    spdlog::warn("session store: Redis {} failed: {}", what, detail);
+    log::warn("session store: Redis command failed", {{"operation", what}, {"error", detail}});
     return errc::store_unavailable;
   }
+
+  std::string address() const { return target_.host + ":" + std::to_string(target_.port); }
 
   redis_target target_;
   std::string prefix_;

@@ -1,6 +1,5 @@
 // The embedded session store: one SQLite file, one connection guarded by a mutex (calls come
 // from the worker pool and the CLI, never from a loop thread).
-#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <mutex>
@@ -8,6 +7,7 @@
 
 #include "switchboard/auth/error.hpp"
 #include "switchboard/auth/session_store.hpp"
+#include "switchboard/log/log.hpp"
 
 namespace switchboard::auth {
 namespace {
@@ -126,7 +126,7 @@ class sqlite_session_store final : public session_store {
   }
 
   std::error_code failed(std::string_view what) {
-    spdlog::warn("session store: SQLite {} failed: {}", what, sqlite3_errmsg(db_.get()));
+    log::warn("session store: SQLite failed", {{"operation", what}, {"error", sqlite3_errmsg(db_.get())}});
     return errc::store_unavailable;
   }
 

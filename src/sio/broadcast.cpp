@@ -44,14 +44,15 @@ broadcast_operator broadcast_operator::timeout(std::chrono::milliseconds d) cons
   return copy;
 }
 
-void broadcast_operator::emit(std::string_view event, arguments args) const {
-  if (wire::sio::is_reserved_event(event)) return;
+std::error_code broadcast_operator::emit(std::string_view event, arguments args, delivered_callback delivered) const {
+  if (wire::sio::is_reserved_event(event)) return errc::reserved_event;
   wire::sio::packet p = detail::make_event_packet(event, std::move(args));
   p.nsp = nsp_->name;
   wire::frame_ptr frame;
-  if (wire::sio::encode_frame(p, frame)) return;
+  if (const auto ec = wire::sio::encode_frame(p, frame)) return ec;
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
-  nsp_->adapter->broadcast(p, std::move(frame), target_);
+  nsp_->adapter->broadcast(p, std::move(frame), target_, std::move(delivered));
+  return {};
 }
 
 void broadcast_operator::emit_with_ack(std::string_view event, arguments args, broadcast_ack_callback done) const {

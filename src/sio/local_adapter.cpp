@@ -96,9 +96,23 @@ void local_adapter::on_every_shard(F f) {
   }
 }
 
-void local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, const broadcast_target& target) {
-  on_every_shard([frame = std::move(frame), target](std::size_t, shard_index& index) {
-    index.for_each(target.rooms, target.except, [&](socket_impl& s) { s.send_frame(frame, target.flags.is_volatile); });
+void local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, const broadcast_target& target,
+                              delivered_callback delivered) {
+  std::shared_ptr<per_shard_gathering<std::size_t>> counting;
+  if (delivered) {
+    counting = std::make_shared<per_shard_gathering<std::size_t>>(
+        nsp_.shards.size(), [delivered = std::move(delivered)](std::vector<std::size_t> parts) {
+          std::size_t total = 0;
+          for (std::size_t part : parts) total += part;
+          delivered(total);
+        });
+  }
+  on_every_shard([frame = std::move(frame), target, counting](std::size_t shard, shard_index& index) {
+    std::size_t queued = 0;
+    index.for_each(target.rooms, target.except, [&](socket_impl& s) {
+      if (s.send_frame(frame, target.flags.is_volatile) == engine::send_status::queued) ++queued;
+    });
+    if (counting) counting->add(shard, queued);
   });
 }
 

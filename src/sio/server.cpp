@@ -53,6 +53,13 @@ namespace_ server::of(const std::string& name) {
   return namespace_(impl_->get(name.empty() || name.front() != '/' ? "/" + name : name, true));
 }
 
+std::optional<namespace_> server::find(const std::string& name) {
+  std::lock_guard lock(impl_->namespaces_mutex);
+  const auto it = impl_->namespaces.find(name);
+  if (it == impl_->namespaces.end()) return std::nullopt;
+  return namespace_(it->second);
+}
+
 void server::dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup) {
   std::lock_guard lock(impl_->namespaces_mutex);
   impl_->dynamic_accept = std::move(accept);

@@ -35,6 +35,9 @@ struct socket_info {
   boost::json::object data;
 };
 
+// How many local sockets a broadcast was queued for, once every shard has delivered it.
+using delivered_callback = std::function<void(std::size_t recipients)>;
+
 // Every recipient's answer to a broadcast, or those that came before the timeout
 // (then the error is errc::ack_timeout).
 using broadcast_ack_callback = std::function<void(std::error_code, std::vector<arguments>)>;
@@ -45,8 +48,9 @@ class adapter {
   virtual ~adapter() = default;
 
   // `packet` is the event as built (for a cluster to forward); `frame` is its encoding, shared
-  // by every local recipient.
-  virtual void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target) = 0;
+  // by every local recipient. `delivered` (may be empty) gets the local count, on a shard.
+  virtual void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target,
+                         delivered_callback delivered) = 0;
   // `frame` carries `ack_id`; every recipient answers with it.
   virtual void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
                                   const broadcast_target& target, broadcast_ack_callback done) = 0;

@@ -29,7 +29,8 @@ class broadcast_operator {
   broadcast_operator timeout(std::chrono::milliseconds d) const;
 
   // Sends the event to every targeted socket; encoded once, whatever the number of recipients.
-  void emit(std::string_view event, arguments args = {}) const;
+  // errc::reserved_event for a reserved name; `delivered` (may be empty) gets the local count.
+  std::error_code emit(std::string_view event, arguments args = {}, delivered_callback delivered = {}) const;
   // The same, asking each recipient for an answer; `done` runs once, on shard 0.
   void emit_with_ack(std::string_view event, arguments args, broadcast_ack_callback done) const;
 

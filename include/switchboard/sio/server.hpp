@@ -45,7 +45,7 @@ class namespace_ {
   broadcast_operator in(std::string room) const { return all().to(std::move(room)); }
   broadcast_operator except(std::string room) const { return all().except(std::move(room)); }
   broadcast_operator all() const { return broadcast_operator(state_); }
-  void emit(std::string_view event, arguments args = {}) const { all().emit(event, std::move(args)); }
+  std::error_code emit(std::string_view event, arguments args = {}) const { return all().emit(event, std::move(args)); }
   // Sockets and rooms of the namespace; `done` runs on a shard.
   void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) const;
 
@@ -79,6 +79,8 @@ class server final : public engine::handler, public std::enable_shared_from_this
 
   // The namespace of that name, created on first use. Thread-safe.
   namespace_ of(const std::string& name);
+  // The namespace of that name if it exists (dynamic ones once a client created them). Thread-safe.
+  std::optional<namespace_> find(const std::string& name);
   // Namespaces created when a client first connects to a name `accept` allows; `setup`
   // configures each new one (middleware, handlers) before the client joins it.
   void dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup);

@@ -1,0 +1,14 @@
+// A typed handler must take its event's payload type.
+#include "../unit/realtime/test_events.hpp"
+#include "switchboard/realtime/typed.hpp"
+
+void install(switchboard::sio::socket& socket) {
+  namespace rt = switchboard::realtime;
+#ifdef SHOULD_FAIL
+  rt::on(socket, test_events::note_save,
+         [](switchboard::sio::socket&, const test_events::Author&, rt::ack<test_events::NoteSaved>) {});
+#else
+  rt::on(socket, test_events::note_save,
+         [](switchboard::sio::socket&, const test_events::Note&, rt::ack<test_events::NoteSaved>) {});
+#endif
+}
