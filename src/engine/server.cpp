@@ -161,13 +161,13 @@ std::shared_ptr<session_impl> server::find(std::size_t shard, const std::string&
   return it == sessions.end() ? nullptr : it->second;
 }
 
-void server::close_all() {
+void server::close_all(std::chrono::milliseconds grace) {
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    boost::asio::post(shards_.shard(i), [self = shared_from_this(), i] {
+    boost::asio::post(shards_.shard(i), [self = shared_from_this(), i, grace] {
       // Copy first: each close unregisters itself.
       std::vector<std::shared_ptr<session_impl>> open;
       for (const auto& [id, s] : self->registries_[i]->sessions) open.push_back(s);
-      for (const auto& s : open) s->close("server shutting down");
+      for (const auto& s : open) s->close_within("server shutting down", grace);
     });
   }
 }

@@ -305,12 +305,14 @@ void session_impl::end_when_polled() {
 // The server's own close: on polling with no GET pending, the session waits (up to pingTimeout)
 // for the client's next GET, which carries what is queued and the close packet, as the
 // reference server does. Errors and timeouts end at once instead.
-void session_impl::close(std::string_view reason) {
+void session_impl::close(std::string_view reason) { close_within(reason, owner_->opts().ping_timeout); }
+
+void session_impl::close_within(std::string_view reason, std::chrono::milliseconds grace) {
   if (!open_ || closing_) return;
   if (transport_ != transport_kind::polling || poll_) return end(reason, farewell::close_packet);
   closing_ = true;
   pending_close_reason_ = reason;
-  ping_timer_.expires_after(owner_->opts().ping_timeout);
+  ping_timer_.expires_after(std::min(grace, owner_->opts().ping_timeout));
   ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->end(self->pending_close_reason_, farewell::close_packet);
   });

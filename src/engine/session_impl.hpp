@@ -18,6 +18,9 @@ class session_impl final : public session, public std::enable_shared_from_this<s
 
   send_status send(wire::frame_ptr frame, bool is_volatile) override;
   void close(std::string_view reason) override;
+  // close(), but a polling client gets at most `grace` (not the ping timeout) to collect the
+  // close packet with its next GET: the server is going away.
+  void close_within(std::string_view reason, std::chrono::milliseconds grace);
   const std::string& id() const noexcept override { return id_; }
   std::size_t shard() const noexcept override { return shard_; }
   boost::asio::any_io_executor executor() const override { return context_.get_executor(); }

@@ -28,7 +28,8 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   http::websocket_options websocket() const noexcept override;
 
   // Closes every session ("server shutting down"); returns at once, the closes run on the shards.
-  void close_all();
+  // A polling client has `grace` to collect the close packet with its next GET; then it is gone.
+  void close_all(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
 
   // Sessions open now, over all shards. Thread-safe.
   std::size_t session_count() const noexcept { return session_count_.load(std::memory_order_relaxed); }

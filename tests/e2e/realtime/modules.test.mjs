@@ -48,6 +48,16 @@ async function barrier(sockets, round) {
   await all;
 }
 
+describe("attached to the host's HTTP server", () => {
+  it("takes /socket.io/ only: the application's routes stay its own", async () => {
+    const ping = await fetch(`${server.base}/app/ping`);
+    assert.equal(await ping.text(), "pong");
+    const handshake = await fetch(`${server.base}/socket.io/?EIO=4&transport=polling`);
+    assert.equal(handshake.status, 200);
+    assert.match(await handshake.text(), /^0\{"sid":/);
+  });
+});
+
 describe("emitting to users", () => {
   const users = Array.from({ length: 60 }, (_, i) => `u${i}`);
   let sockets;
