@@ -6,7 +6,6 @@ reach their user room while refused ones get connect_error with the expected cod
 /usr/bin/python3; prints "N passed, M failed". Stops the fixture by its pid.
 """
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -14,19 +13,11 @@ import time
 import jwt
 import socketio
 
-BIN_DIR = os.environ.get("SWITCHBOARD_BIN_DIR", "build/bin")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from fixture import run_cases  # noqa: E402
+
 SECRET = "a-python-test-secret-with-more-than-sixty-four-bytes-for-hs512-keys!!"
 TIMEOUT = 10
-
-
-def start_fixture():
-    proc = subprocess.Popen([os.path.join(BIN_DIR, "auth-server"), "--port", "0", "--jwt-secret", SECRET],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    if not line.startswith("listening on "):
-        proc.kill()
-        raise RuntimeError("fixture did not start: " + line)
-    return proc, int(line.split()[-1])
 
 
 def token(sub, **claims):
@@ -84,27 +75,7 @@ def case_refusals(url, transports):
 
 
 def main():
-    proc, port = start_fixture()
-    url = f"http://127.0.0.1:{port}"
-    passed = failed = 0
-    try:
-        for transports in (["websocket"], ["polling"]):
-            for case in (case_user_rooms, case_refusals):
-                try:
-                    case(url, transports)
-                    passed += 1
-                    print(f"ok {case.__name__} over {transports}")
-                except Exception as error:  # report every case, then fail
-                    failed += 1
-                    print(f"FAILED {case.__name__} over {transports}: {error!r}")
-    finally:
-        proc.terminate()
-        code = proc.wait(timeout=30)
-        if code != 0:
-            failed += 1
-            print(f"FAILED fixture exited with {code}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return run_cases("auth-server", ["--jwt-secret", SECRET], (case_user_rooms, case_refusals))
 
 
 if __name__ == "__main__":

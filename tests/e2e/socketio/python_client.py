@@ -4,24 +4,15 @@ Starts tests/fixtures/sio_conformance_server on a free port, waits for its "list
 runs the cases, and stops it by its pid. Run with /usr/bin/python3; prints "N passed, M failed".
 """
 import os
-import subprocess
 import sys
 import threading
 
 import socketio
 
-BIN_DIR = os.environ.get("SWITCHBOARD_BIN_DIR", "build/bin")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from fixture import run_cases  # noqa: E402
+
 TIMEOUT = 10
-
-
-def start_fixture():
-    proc = subprocess.Popen([os.path.join(BIN_DIR, "sio-conformance-server"), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if not line.startswith("listening on "):
-        proc.kill()
-        raise RuntimeError("fixture did not start: " + line + proc.stderr.read())
-    return proc, int(line.split()[-1])
 
 
 def connect(url, transports, namespaces=("/",), auth=None):
@@ -89,27 +80,7 @@ def case_rooms(url, transports):
 
 
 def main():
-    proc, port = start_fixture()
-    url = f"http://127.0.0.1:{port}"
-    passed = failed = 0
-    try:
-        for transports in (["websocket"], ["polling"]):
-            for case in (case_events_and_acks, case_namespaces, case_middleware_refusal, case_rooms):
-                try:
-                    case(url, transports)
-                    passed += 1
-                    print(f"ok {case.__name__} over {transports}")
-                except Exception as error:  # report every case, then fail
-                    failed += 1
-                    print(f"FAILED {case.__name__} over {transports}: {error!r}")
-    finally:
-        proc.terminate()
-        code = proc.wait(timeout=30)
-        if code != 0:
-            failed += 1
-            print(f"FAILED fixture exited with {code}: {proc.stderr.read()}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return run_cases("sio-conformance-server", [], (case_events_and_acks, case_namespaces, case_middleware_refusal, case_rooms))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""Fixture servers for the Python client tests: start one on a free port, run every case over
+each transport, stop it by its pid and fail on a non-zero exit (such as a sanitizer report)."""
+import os
+import subprocess
+import tempfile
+
+BIN_DIR = os.environ.get("SWITCHBOARD_BIN_DIR", "build/bin")
+
+
+def start_fixture(name, *args):
+    # stderr goes to a file, not a pipe nobody reads: a chatty server must never block on it.
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen([os.path.join(BIN_DIR, name), "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=log, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("listening on "):
+        proc.kill()
+        log.seek(0)
+        raise RuntimeError(f"{name} did not start: {line}{log.read()}")
+    proc.log = log
+    return proc, int(line.split()[-1])
+
+
+def run_cases(name, args, cases, transports=(["websocket"], ["polling"])):
+    """Runs each case(url, transports); prints one line per case and "N passed, M failed"."""
+    proc, port = start_fixture(name, *args)
+    url = f"http://127.0.0.1:{port}"
+    passed = failed = 0
+    try:
+        for transport in transports:
+            for case in cases:
+                try:
+                    case(url, transport)
+                    passed += 1
+                    print(f"ok {case.__name__} over {transport}")
+                except Exception as error:  # report every case, then fail
+                    failed += 1
+                    print(f"FAILED {case.__name__} over {transport}: {error!r}")
+    finally:
+        proc.terminate()
+        code = proc.wait(timeout=30)
+        if code != 0:
+            failed += 1
+            proc.log.seek(0)
+            print(f"FAILED {name} exited with {code}:\n{proc.log.read()}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
