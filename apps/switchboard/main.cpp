@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "serve_command.hpp"
 #include "session_command.hpp"
 #include "types_command.hpp"
 
@@ -10,10 +11,14 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("switchboard ") + SWITCHBOARD_VERSION);
   app.require_subcommand(1);
   app.footer(R"(Examples:
+  switchboard serve --config config/dev.toml      the server (make run does this)
+  switchboard token --user 42 --ttl 1h            prints a JWT for user 42
   switchboard session create --user 42 --ttl 1h   prints a session token for user 42
   switchboard session list --user 42
   switchboard session revoke 3f9a1c0b
   switchboard types --out web/src/switchboard-events.d.ts)");
+  switchboard::app::add_serve_command(app);
+  switchboard::app::add_token_command(app);
   switchboard::app::add_session_command(app);
   switchboard::app::add_types_command(app);
   try {

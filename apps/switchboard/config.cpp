@@ -1,0 +1,287 @@
+#include "config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <toml++/toml.h>
+
+#include "duration.hpp"
+
+extern char** environ;
+
+namespace switchboard::app {
+namespace {
+
+// One setting: how to read it from TOML and from text (environment, --set), and what it expects.
+struct setting {
+  std::string name;
+  std::string expected;
+  std::function<bool(config&, const toml::node&)> from_toml;
+  std::function<bool(config&, std::string_view)> from_text;
+};
+
+template <class Get>
+setting text(std::string name, Get get) {
+  return {std::move(name), "a string",
+          [get](config& c, const toml::node& n) {
+            if (!n.is_string()) return false;
+            get(c) = n.value<std::string>().value();
+            return true;
+          },
+          [get](config& c, std::string_view v) {
+            get(c) = std::string(v);
+            return true;
+          }};
+}
+
+template <class Get>
+setting integer(std::string name, std::int64_t min, std::int64_t max, Get get) {
+  const auto in_range = [min, max](std::int64_t v) { return v >= min && v <= max; };
+  return {std::move(name), "an integer from " + std::to_string(min) + " to " + std::to_string(max),
+          [get, in_range](config& c, const toml::node& n) {
+            const auto v = n.value<std::int64_t>();
+            if (!n.is_integer() || !v || !in_range(*v)) return false;
+            get(c) = static_cast<std::remove_reference_t<decltype(get(c))>>(*v);
+            return true;
+          },
+          [get, in_range](config& c, std::string_view text) {
+            std::int64_t v = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec != std::errc() || end != text.data() + text.size() || !in_range(v)) return false;
+            get(c) = static_cast<std::remove_reference_t<decltype(get(c))>>(v);
+            return true;
+          }};
+}
+
+template <class Get>
+setting boolean(std::string name, Get get) {
+  return {std::move(name), "true or false",
+          [get](config& c, const toml::node& n) {
+            if (!n.is_boolean()) return false;
+            get(c) = n.value<bool>().value();
+            return true;
+          },
+          [get](config& c, std::string_view v) {
+            if (v != "true" && v != "false") return false;
+            get(c) = v == "true";
+            return true;
+          }};
+}
+
+template <class Get>
+setting duration(std::string name, Get get) {
+  const auto set = [get](config& c, std::string_view v) {
+    const auto d = parse_duration(v);
+    if (!d) return false;
+    get(c) = *d;
+    return true;
+  };
+  return {std::move(name), "a duration such as 30s, 15m, 12h or 7d",
+          [set](config& c, const toml::node& n) { return n.is_string() && set(c, *n.value<std::string>()); }, set};
+}
+
+template <class Get>
+setting one_of(std::string name, std::vector<std::string> choices, Get get) {
+  std::string expected = "one of";
+  for (const auto& choice : choices) expected += " \"" + choice + "\"";
+  const auto set = [get, choices](config& c, std::string_view v) {
+    if (std::find(choices.begin(), choices.end(), v) == choices.end()) return false;
+    get(c) = std::string(v);
+    return true;
+  };
+  return {std::move(name), expected,
+          [set](config& c, const toml::node& n) { return n.is_string() && set(c, *n.value<std::string>()); }, set};
+}
+
+template <class Get>
+setting list(std::string name, Get get) {
+  return {std::move(name), "an array of strings (comma-separated in the environment)",
+          [get](config& c, const toml::node& n) {
+            const auto* array = n.as_array();
+            if (!array) return false;
+            std::vector<std::string> out;
+            for (const auto& item : *array) {
+              if (!item.is_string()) return false;
+              out.push_back(*item.value<std::string>());
+            }
+            get(c) = std::move(out);
+            return true;
+          },
+          [get](config& c, std::string_view v) {
+            std::vector<std::string> out;
+            while (!v.empty()) {
+              const auto comma = v.find(',');
+              if (comma != 0) out.emplace_back(v.substr(0, comma));
+              v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+            }
+            get(c) = std::move(out);
+            return true;
+          }};
+}
+
+template <class Get>
+setting table(std::string name, Get get) {
+  return {std::move(name), "a table of strings (name=value,name=value in the environment)",
+          [get](config& c, const toml::node& n) {
+            const auto* t = n.as_table();
+            if (!t) return false;
+            std::map<std::string, std::string> out;
+            for (const auto& [key, value] : *t) {
+              if (!value.is_string()) return false;
+              out[std::string(key.str())] = value.as_string()->get();
+            }
+            get(c) = std::move(out);
+            return true;
+          },
+          [get](config& c, std::string_view v) {
+            std::map<std::string, std::string> out;
+            while (!v.empty()) {
+              const std::string_view pair = v.substr(0, v.find(','));
+              const auto eq = pair.find('=');
+              if (eq == std::string_view::npos || eq == 0) return false;
+              out[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+              v = pair.size() == v.size() ? std::string_view() : v.substr(pair.size() + 1);
+            }
+            get(c) = std::move(out);
+            return true;
+          }};
+}
+
+const std::vector<setting>& settings() {
+  static const std::vector<setting> all = {
+      text("server.address", [](config& c) -> auto& { return c.server.address; }),
+      integer("server.port", 0, 65535, [](config& c) -> auto& { return c.server.port; }),
+      integer("server.threads", 0, 256, [](config& c) -> auto& { return c.server.threads; }),
+      text("server.data_dir", [](config& c) -> auto& { return c.server.data_dir; }),
+      text("tls.cert", [](config& c) -> auto& { return c.tls.cert; }),
+      text("tls.key", [](config& c) -> auto& { return c.tls.key; }),
+      list("cors.origins", [](config& c) -> auto& { return c.cors.origins; }),
+      one_of("log.format", {"text", "json"}, [](config& c) -> auto& { return c.log.format; }),
+      one_of("log.level", {"debug", "info", "warn", "error", "off"}, [](config& c) -> auto& { return c.log.level; }),
+      text("auth.jwt_secret", [](config& c) -> auto& { return c.auth.jwt_secret; }),
+      text("auth.jwt_public_key", [](config& c) -> auto& { return c.auth.jwt_public_key; }),
+      one_of("auth.jwt_public_key_algorithm", {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"},
+             [](config& c) -> auto& { return c.auth.jwt_public_key_algorithm; }),
+      text("auth.jwks", [](config& c) -> auto& { return c.auth.jwks; }),
+      text("auth.issuer", [](config& c) -> auto& { return c.auth.issuer; }),
+      text("auth.audience", [](config& c) -> auto& { return c.auth.audience; }),
+      duration("auth.leeway", [](config& c) -> auto& { return c.auth.leeway; }),
+      duration("auth.demo_token_ttl", [](config& c) -> auto& { return c.auth.demo_token_ttl; }),
+      text("auth.user_claim", [](config& c) -> auto& { return c.auth.user_claim; }),
+      text("auth.session_cookie", [](config& c) -> auto& { return c.auth.session_cookie; }),
+      boolean("auth.allow_query_token", [](config& c) -> auto& { return c.auth.allow_query_token; }),
+      boolean("auth.disconnect_on_expiry", [](config& c) -> auto& { return c.auth.disconnect_on_expiry; }),
+      one_of("auth.sessions", {"sqlite", "redis"}, [](config& c) -> auto& { return c.auth.sessions; }),
+      text("auth.redis", [](config& c) -> auto& { return c.auth.redis; }),
+      table("api.keys", [](config& c) -> auto& { return c.api.keys; }),
+      integer("chat.max_text", 1, 1'000'000, [](config& c) -> auto& { return c.chat.max_text; }),
+  };
+  return all;
+}
+
+const setting* find_setting(std::string_view name) {
+  for (const auto& s : settings()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+// A TOML value as written, for errors.
+std::string shown(const toml::node& n) {
+  if (const auto* v = n.as_string()) return "\"" + v->get() + "\"";
+  if (const auto* v = n.as_integer()) return std::to_string(v->get());
+  if (const auto* v = n.as_floating_point()) return std::to_string(v->get());
+  if (const auto* v = n.as_boolean()) return v->get() ? "true" : "false";
+  if (n.is_array()) return "[...]";
+  if (n.is_table()) return "{...}";
+  return "(a date or time)";
+}
+
+[[noreturn]] void invalid(std::string_view where, const setting& s, std::string_view value) {
+  throw config_error(std::string(where) + ": " + s.name + " = " + std::string(value) + ": expected " + s.expected);
+}
+
+// SWITCHBOARD_SERVER_PORT -> server.port
+std::optional<std::string> setting_of_variable(std::string_view variable) {
+  constexpr std::string_view prefix = "SWITCHBOARD_";
+  if (!variable.starts_with(prefix)) return std::nullopt;
+  for (const auto& s : settings()) {
+    std::string expected(prefix);
+    for (char c : s.name) expected += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (expected == variable) return s.name;
+  }
+  return std::nullopt;
+}
+
+void check(const config& c) {
+  if ((c.tls.cert.empty()) != (c.tls.key.empty())) throw config_error("tls: set both tls.cert and tls.key, or neither");
+  if (c.auth.sessions == "redis" && c.auth.redis.empty()) throw config_error("auth.sessions = \"redis\" needs auth.redis");
+  const bool loopback = c.server.address == "127.0.0.1" || c.server.address == "::1" || c.server.address == "localhost";
+  if (c.auth.jwt_secret == development_secret && !loopback) {
+    throw config_error("auth.jwt_secret is the development secret: refused on " + c.server.address +
+                       " (set a secret of your own for any non-loopback address)");
+  }
+  for (const auto& [name, key] : c.api.keys) {
+    if (key.size() < 16) throw config_error("api.keys." + name + ": an API key needs at least 16 characters");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> setting_names() {
+  std::vector<std::string> names;
+  for (const auto& s : settings()) names.push_back(s.name);
+  return names;
+}
+
+std::map<std::string, std::string> switchboard_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (entry.starts_with("SWITCHBOARD_") && eq != std::string_view::npos) {
+      env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+    }
+  }
+  return env;
+}
+
+config load_config(const std::string& path, const std::map<std::string, std::string>& env,
+                   const std::vector<std::string>& overrides) {
+  config c;
+  if (!path.empty()) {
+    toml::table file;
+    try {
+      file = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      throw config_error(path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    }
+    for (const auto& [section, body] : file) {
+      const auto* fields = body.as_table();
+      if (!fields) throw config_error(path + ": " + std::string(section.str()) + ": expected a [section]");
+      for (const auto& [key, value] : *fields) {
+        const std::string name = std::string(section.str()) + "." + std::string(key.str());
+        const setting* s = find_setting(name);
+        if (!s) throw config_error(path + ": unknown setting " + name);
+        if (!s->from_toml(c, value)) invalid(path, *s, shown(value));
+      }
+    }
+  }
+  for (const auto& [variable, value] : env) {
+    const auto name = setting_of_variable(variable);
+    if (!name) continue;  // other SWITCHBOARD_* variables (tooling's) are not settings
+    const setting& s = *find_setting(*name);
+    if (!s.from_text(c, value)) invalid(variable, s, value);
+  }
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    const setting* s = eq == std::string::npos ? nullptr : find_setting(o.substr(0, eq));
+    if (!s) throw config_error("--set " + o + ": expected section.key=value with a known key");
+    if (!s->from_text(c, std::string_view(o).substr(eq + 1))) invalid("--set", *s, o.substr(eq + 1));
+  }
+  check(c);
+  return c;
+}
+
+}  // namespace switchboard::app

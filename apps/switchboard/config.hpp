@@ -1,0 +1,76 @@
+#pragma once
+// The server's configuration: embedded defaults, then a TOML file, then SWITCHBOARD_<SECTION>_<KEY>
+// environment variables, then --set section.key=value flags. Invalid values fail at start-up
+// with the key, the value and what was expected (config_error).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace switchboard::app {
+
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The development JWT secret of config/dev.toml: refused on a non-loopback address.
+inline constexpr std::string_view development_secret = "development-only-secret-do-not-deploy-0123456789abcdef0123456789";
+
+struct config {
+  struct {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 3000;
+    std::size_t threads = 0;
+    std::string data_dir = "var";
+  } server;
+  struct {
+    std::string cert;
+    std::string key;
+  } tls;
+  struct {
+    std::vector<std::string> origins;
+  } cors;
+  struct {
+    std::string format = "text";
+    std::string level = "info";
+  } log;
+  struct {
+    std::string jwt_secret;
+    std::string jwt_public_key;  // PEM file
+    std::string jwt_public_key_algorithm = "RS256";
+    std::string jwks;  // file
+    std::string issuer;
+    std::string audience;
+    std::chrono::seconds leeway{30};
+    std::chrono::seconds demo_token_ttl{std::chrono::hours(12)};
+    std::string user_claim = "sub";
+    std::string session_cookie;
+    bool allow_query_token = false;
+    bool disconnect_on_expiry = false;
+    std::string sessions = "sqlite";  // or "redis"
+    std::string redis;                 // URL, for sessions = "redis"
+  } auth;
+  struct {
+    std::map<std::string, std::string> keys;  // name -> key, for POST /api/v1/emit
+  } api;
+  struct {
+    std::size_t max_text = 2000;
+  } chat;
+};
+
+// Every setting's name ("server.port"), for --help and errors.
+std::vector<std::string> setting_names();
+
+// Loads `path` (empty: defaults only), then `env` (the SWITCHBOARD_* variables that name a
+// setting; others are ignored), then `overrides`
+// ("section.key=value"). Throws config_error.
+config load_config(const std::string& path, const std::map<std::string, std::string>& env,
+                   const std::vector<std::string>& overrides);
+
+// The SWITCHBOARD_* variables of this process.
+std::map<std::string, std::string> switchboard_environment();
+
+}  // namespace switchboard::app

@@ -1,0 +1,133 @@
+#include "emit_api.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <boost/json/parse.hpp>
+
+#include "routes.hpp"
+#include "switchboard/realtime/server.hpp"
+#include "switchboard/wire/socketio.hpp"
+
+namespace switchboard::app {
+namespace {
+
+namespace json = boost::json;
+namespace beast_http = boost::beast::http;
+using status = beast_http::status;
+
+constexpr std::size_t max_body = 64 * 1024;
+
+using digest = std::array<unsigned char, 32>;
+
+digest sha256(std::string_view text) {
+  digest out{};
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), out.data(), &size, EVP_sha256(), nullptr);
+  return out;
+}
+
+// Keys are compared as SHA-256 digests in constant time: neither length nor content leaks.
+class key_ring {
+ public:
+  explicit key_ring(const std::map<std::string, std::string>& keys) {
+    for (const auto& [name, key] : keys) digests_.emplace_back(name, sha256(key));
+  }
+  std::optional<std::string> match(std::string_view presented) const {
+    const digest d = sha256(presented);
+    std::optional<std::string> found;
+    for (const auto& [name, expected] : digests_) {
+      if (CRYPTO_memcmp(d.data(), expected.data(), d.size()) == 0) found = name;
+    }
+    return found;
+  }
+
+ private:
+  std::vector<std::pair<std::string, digest>> digests_;
+};
+
+std::optional<std::string_view> bearer(const http::request& req) {
+  const auto it = req.find(beast_http::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  const std::string_view value = it->value();
+  if (value.size() <= 7 || (value.substr(0, 7) != "Bearer " && value.substr(0, 7) != "bearer ")) return std::nullopt;
+  return value.substr(7);
+}
+
+// An optional array of strings: false when present with another shape.
+bool strings_of(const json::object& body, std::string_view key, std::vector<std::string>& out) {
+  const json::value* v = body.if_contains(key);
+  if (!v) return true;
+  if (!v->is_array()) return false;
+  for (const auto& item : v->get_array()) {
+    if (!item.is_string() || item.get_string().empty()) return false;
+    out.emplace_back(item.get_string());
+  }
+  return true;
+}
+
+class emit_api {
+ public:
+  emit_api(std::map<std::string, std::string> keys, std::string user_prefix)
+      : keys_(keys), user_prefix_(std::move(user_prefix)) {}
+
+  void handle(const http::exchange_ptr& ex) const {
+    const http::request& req = ex->req();
+    const auto fail = [&](status s, std::string_view code, std::string_view message) {
+      ex->respond(json_error(req, s, code, message));
+    };
+    if (req.method() != beast_http::verb::post) return fail(status::method_not_allowed, "method_not_allowed", "use POST");
+    const auto key = bearer(req);
+    if (!key || !keys_.match(*key)) return fail(status::unauthorized, "unauthorized", "a valid API key is required (Authorization: Bearer ...)");
+
+    boost::system::error_code ec;
+    json::value parsed = json::parse(req.body(), ec);
+    if (ec || !parsed.is_object()) return fail(status::bad_request, "invalid_json", "the body must be a JSON object");
+    const json::object& body = parsed.get_object();
+    const json::value* event = body.if_contains("event");
+    if (!event || !event->is_string() || event->get_string().empty()) {
+      return fail(status::bad_request, "invalid_event", "\"event\" must be a non-empty string");
+    }
+    std::vector<std::string> users, rooms, except;
+    if (!strings_of(body, "users", users) || !strings_of(body, "rooms", rooms) || !strings_of(body, "except", except)) {
+      return fail(status::bad_request, "invalid_targets", "\"users\", \"rooms\" and \"except\" must be arrays of non-empty strings");
+    }
+    const json::value* nsp = body.if_contains("namespace");
+    if (nsp && !nsp->is_string()) return fail(status::bad_request, "invalid_namespace", "\"namespace\" must be a string");
+    if (wire::sio::is_reserved_event(event->get_string())) {
+      return fail(status::unprocessable_entity, "reserved_event", "this event name is reserved by the Socket.IO protocol");
+    }
+    if (users.empty() && rooms.empty()) {
+      return fail(status::unprocessable_entity, "no_target", "name at least one user or room");
+    }
+    for (const auto& user : users) rooms.push_back(user_prefix_ + user);
+
+    realtime::emit_options options{.nsp = nsp ? std::string(nsp->get_string()) : "/", .except_rooms = std::move(except)};
+    options.delivered = [ex](std::size_t recipients) {
+      ex->respond(json_response(ex->req(), status::accepted, json::object{{"recipients", recipients}}));
+    };
+    const json::value* data = body.if_contains("data");
+    const std::error_code emitted = realtime::current().emit_json(
+        event->get_string(), realtime::to_rooms{std::move(rooms)}, data ? *data : json::value(nullptr), options);
+    if (!emitted) return;
+    if (emitted == realtime::errc::unknown_namespace) return fail(status::unprocessable_entity, "unknown_namespace", emitted.message());
+    if (emitted == realtime::errc::not_attached || emitted == realtime::errc::shutting_down) {
+      return fail(status::service_unavailable, "unavailable", emitted.message());
+    }
+    fail(status::unprocessable_entity, "emit_failed", emitted.message());
+  }
+
+ private:
+  key_ring keys_;
+  std::string user_prefix_;
+};
+
+}  // namespace
+
+std::shared_ptr<http::route> make_emit_api(std::map<std::string, std::string> api_keys, std::string user_room_prefix) {
+  auto api = std::make_shared<emit_api>(std::move(api_keys), std::move(user_room_prefix));
+  return std::make_shared<function_route>([api](http::exchange_ptr ex) { api->handle(ex); }, max_body);
+}
+
+}  // namespace switchboard::app

@@ -1,0 +1,133 @@
+#include "serve_command.hpp"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "duration.hpp"
+#include "emit_api.hpp"
+#include "routes.hpp"
+#include "server_setup.hpp"
+#include "switchboard/log/log.hpp"
+#include "switchboard/realtime/server.hpp"
+
+namespace switchboard::app {
+namespace {
+
+namespace beast_http = boost::beast::http;
+using status = beast_http::status;
+
+constexpr auto drain_time = std::chrono::seconds(5);
+
+void configure_logging(const config& c) {
+  log::options o;
+  log::parse_format(c.log.format, o.output);
+  log::parse_level(c.log.level, o.min_level);
+  log::configure(o);
+}
+
+std::shared_ptr<auth::session_store> open_sessions(const config& c) {
+  if (c.auth.sessions == "redis") return auth::open_redis_session_store(c.auth.redis);
+  std::filesystem::create_directories(c.server.data_dir);
+  return auth::open_sqlite_session_store((std::filesystem::path(c.server.data_dir) / "sessions.db").string());
+}
+
+realtime::options realtime_options(const config& c) {
+  realtime::options o;
+  o.sio.engine.cors.origins = c.cors.origins;
+  o.auth.sources.cookie = c.auth.session_cookie;
+  o.auth.sources.query = c.auth.allow_query_token;
+  if (auto keys = jwt_keys(c); !keys.empty()) {
+    o.auth.jwt.emplace(std::move(keys), auth::jwt::verify_options{
+                                            .leeway = c.auth.leeway,
+                                            .issuer = c.auth.issuer.empty() ? std::nullopt : std::optional(c.auth.issuer),
+                                            .audience = c.auth.audience.empty() ? std::nullopt : std::optional(c.auth.audience),
+                                            .user_id_claim = c.auth.user_claim});
+  }
+  o.auth.sessions = open_sessions(c);
+  o.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
+  return o;
+}
+
+void mount_routes(http::server& http) {
+  http.mount("/healthz", std::make_shared<function_route>([](http::exchange_ptr ex) {
+    ex->respond(json_response(ex->req(), status::ok, boost::json::object{{"status", "alive"}}));
+  }));
+  http.mount("/readyz", std::make_shared<function_route>([](http::exchange_ptr ex) {
+    const bool ready = static_cast<bool>(realtime::current());
+    ex->respond(json_response(ex->req(), ready ? status::ok : status::service_unavailable,
+                              boost::json::object{{"status", ready ? "ready" : "stopping"}}));
+  }));
+}
+
+void serve(const config& c) {
+  configure_logging(c);
+  // Blocked before any thread starts, so that every thread inherits it and sigwait() sees it.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  http::server_options http_options{.address = c.server.address, .port = c.server.port, .threads = c.server.threads};
+  if (!c.tls.cert.empty()) http_options.tls = http::tls_options{.certificate_chain_file = c.tls.cert, .private_key_file = c.tls.key};
+  http::server http(http_options);
+  auto realtime_server = realtime::server::attach(http, realtime_options(c));
+  mount_routes(http);
+  http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
+  http.start();
+
+  const std::string scheme = c.tls.cert.empty() ? "http" : "https";
+  const std::string url = scheme + "://" + c.server.address + ":" + std::to_string(http.port()) + "/";
+  std::cout << "switchboard listening on " << http.port() << ": " << url << std::endl;
+  if (c.auth.jwt_secret == development_secret) {
+    std::cout << "demo token (user demo): " << mint_token(c, "demo", c.auth.demo_token_ttl) << std::endl;
+  }
+  log::info("listening", {{"url", url}});
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  engine::server& engine = realtime_server->io().engine();
+  realtime_server->stop();  // tells every client "server shutting down"
+  const auto deadline = std::chrono::steady_clock::now() + drain_time;
+  while (engine.session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  http.stop();
+  log::info("stopped", {{"sessions_left", engine.session_count()}});
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto flags = std::make_shared<config_flags>();
+  auto* serve_cmd = app.add_subcommand("serve", "run the server");
+  flags->add_to(*serve_cmd);
+  auto port = std::make_shared<std::optional<std::uint16_t>>();
+  serve_cmd->add_option("--port", *port, "listen on this port (0: any free port); same as --set server.port=N");
+  serve_cmd->callback([flags, port] {
+    config_flags effective = *flags;
+    if (*port) effective.overrides.push_back("server.port=" + std::to_string(**port));
+    serve(effective.load());
+  });
+}
+
+void add_token_command(CLI::App& app) {
+  auto flags = std::make_shared<config_flags>();
+  auto* token = app.add_subcommand("token", "print a JWT for a user, signed with auth.jwt_secret");
+  flags->add_to(*token);
+  auto user = std::make_shared<std::string>();
+  auto ttl = std::make_shared<std::string>("1h");
+  token->add_option("--user", *user, "user id")->required();
+  token->add_option("--ttl", *ttl, "lifetime: 90s, 15m, 1h, 7d")->capture_default_str();
+  token->callback([flags, user, ttl] {
+    const auto lifetime = parse_duration(*ttl);
+    if (!lifetime || lifetime->count() == 0) throw CLI::ValidationError("--ttl", "expected a duration such as 15m, 1h or 7d");
+    std::cout << mint_token(flags->load(), *user, *lifetime) << "\n";
+  });
+}
+
+}  // namespace switchboard::app

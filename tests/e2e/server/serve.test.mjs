@@ -1,0 +1,125 @@
+// The switchboard binary: `serve` with a config file, its HTTP routes (health, readiness, the
+// emit API with every status it answers), a client reached through the REST API, and the
+// graceful shutdown that clients see.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { io } from "socket.io-client";
+import { binary } from "../support/fixture.mjs";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-serve-"));
+const apiKey = "test-api-key-0123456789abcdef";
+const configFile = path.join(dir, "switchboard.toml");
+fs.writeFileSync(configFile, `
+[server]
+address = "127.0.0.1"
+port = 0
+data_dir = "${dir}/var"
+[cors]
+origins = ["http://allowed.test"]
+[auth]
+jwt_secret = "a-serve-test-secret-that-is-long-enough-0123456789"
+[api]
+keys = { tests = "${apiKey}" }
+`);
+
+// Starts `switchboard serve`, waits for its "listening on PORT" line.
+async function startServer() {
+  const child = spawn(binary("switchboard"), ["serve", "--config", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (c) => { stderr += c; });
+  const port = await new Promise((resolve, reject) => {
+    let stdout = "";
+    child.stdout.on("data", (c) => {
+      stdout += c;
+      const m = /listening on (\d+)/.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`switchboard exited (${code}):\n${stderr}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}`, logs: () => stderr };
+}
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => {
+  if (server.child.exitCode === null) server.child.kill("SIGKILL");
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const token = (user) => execFileSync(binary("switchboard"), ["token", "--config", configFile, "--user", user], { encoding: "utf8" }).trim();
+const emit = (body, key = apiKey, raw) => fetch(`${server.base}/api/v1/emit`, {
+  method: "POST",
+  headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+  body: raw ?? JSON.stringify(body),
+});
+
+describe("health", () => {
+  it("answers /healthz and /readyz with a request id", async () => {
+    const alive = await fetch(`${server.base}/healthz`, { headers: { "X-Request-Id": "req-42" } });
+    assert.equal(alive.status, 200);
+    assert.equal(alive.headers.get("x-request-id"), "req-42");
+    assert.deepEqual(await alive.json(), { status: "alive" });
+    const ready = await fetch(`${server.base}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.match(ready.headers.get("x-request-id"), /^[0-9a-f]{16}$/);
+  });
+});
+
+describe("POST /api/v1/emit", () => {
+  it("delivers to the named users, 202 with the recipient count", async () => {
+    const socket = io(server.base, { transports: ["websocket"], auth: { token: token("42") }, extraHeaders: { Origin: "http://allowed.test" } });
+    await once(socket, "connect");
+    const got = once(socket, "notice");
+    const res = await emit({ event: "notice", data: { text: "hello" }, users: ["42", "nobody"] });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { recipients: 1 });
+    assert.deepEqual(await got, [{ text: "hello" }]);
+    socket.disconnect();
+  });
+
+  const cases = [
+    ["401 without a key", { event: "x", users: ["1"] }, null, undefined, 401, "unauthorized"],
+    ["401 with a wrong key", { event: "x", users: ["1"] }, "wrong-key-0123456789", undefined, 401, "unauthorized"],
+    ["400 on malformed JSON", null, apiKey, "{nope", 400, "invalid_json"],
+    ["400 without an event", { users: ["1"] }, apiKey, undefined, 400, "invalid_event"],
+    ["400 on targets of the wrong shape", { event: "x", users: "1" }, apiKey, undefined, 400, "invalid_targets"],
+    ["422 on a reserved event", { event: "disconnect", users: ["1"] }, apiKey, undefined, 422, "reserved_event"],
+    ["422 without a target", { event: "x" }, apiKey, undefined, 422, "no_target"],
+    ["422 on an unknown namespace", { event: "x", users: ["1"], namespace: "/nowhere" }, apiKey, undefined, 422, "unknown_namespace"],
+    ["413 on a body over the limit", { event: "x", users: ["1"], data: "y".repeat(70_000) }, apiKey, undefined, 413, null],
+  ];
+  for (const [name, body, key, raw, status, code] of cases) {
+    it(name, async () => {
+      const res = await emit(body, key, raw);
+      assert.equal(res.status, status);
+      if (code) assert.equal((await res.json()).error.code, code);
+    });
+  }
+
+  it("405 on another method", async () => {
+    const res = await fetch(`${server.base}/api/v1/emit`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    assert.equal(res.status, 405);
+  });
+});
+
+describe("shutdown", () => {
+  it("tells connected clients, then exits 0 in time", async () => {
+    const socket = io(server.base, { transports: ["websocket"], reconnection: false, auth: { token: token("7") } });
+    await once(socket, "connect");
+    const disconnected = once(socket, "disconnect");
+    const exited = once(server.child, "exit");
+    const started = Date.now();
+    server.child.kill("SIGTERM");
+    const [reason] = await disconnected;
+    assert.equal(reason, "transport close");  // the server closed the session ("server shutting down")
+    const [code] = await exited;
+    assert.equal(code, 0, server.logs());
+    assert.ok(Date.now() - started < 6000, "took longer than the drain time");
+    assert.match(server.logs(), /disconnected user_id=7 .*reason="server shutting down"/);
+  });
+});

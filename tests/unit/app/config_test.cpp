@@ -1,0 +1,94 @@
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using switchboard::app::config_error;
+using switchboard::app::load_config;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string write_toml(const std::string& text) {
+  static int n = 0;
+  const auto path = std::filesystem::temp_directory_path() / ("switchboard-config-" + std::to_string(getpid()) + "-" +
+                                                              std::to_string(++n) + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// The message of the config_error that loading throws, or "" when it loads.
+std::string error_of(const std::string& toml, std::map<std::string, std::string> env = {},
+                     std::vector<std::string> sets = {}) {
+  try {
+    load_config(write_toml(toml), env, sets);
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, HasEmbeddedDefaults) {
+  const auto c = load_config("", {}, {});
+  EXPECT_EQ(c.server.address, "127.0.0.1");
+  EXPECT_EQ(c.server.port, 3000);
+  EXPECT_EQ(c.auth.leeway, 30s);
+  EXPECT_EQ(c.auth.sessions, "sqlite");
+}
+
+TEST(Config, ReadsTheFileThenTheEnvironmentThenFlags) {
+  const auto path = write_toml(R"(
+[server]
+port = 4000
+address = "127.0.0.1"
+[cors]
+origins = ["https://a.example", "https://b.example"]
+[auth]
+leeway = "2m"
+allow_query_token = true
+[api]
+keys = { ci = "0123456789abcdefXYZ" }
+)");
+  auto c = load_config(path, {}, {});
+  EXPECT_EQ(c.server.port, 4000);
+  EXPECT_EQ(c.cors.origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  EXPECT_EQ(c.auth.leeway, 2min);
+  EXPECT_TRUE(c.auth.allow_query_token);
+  EXPECT_EQ(c.api.keys.at("ci"), "0123456789abcdefXYZ");
+
+  c = load_config(path, {{"SWITCHBOARD_SERVER_PORT", "5000"}, {"SWITCHBOARD_CORS_ORIGINS", "https://c.example,https://d.example"}}, {});
+  EXPECT_EQ(c.server.port, 5000);
+  EXPECT_EQ(c.cors.origins.size(), 2u);
+  c = load_config(path, {{"SWITCHBOARD_SERVER_PORT", "5000"}}, {"server.port=6000", "log.level=debug"});
+  EXPECT_EQ(c.server.port, 6000);
+  EXPECT_EQ(c.log.level, "debug");
+}
+
+TEST(Config, NamesTheKeyTheValueAndWhatWasExpected) {
+  EXPECT_NE(error_of("[server]\nport = 70000\n").find("server.port = 70000: expected an integer from 0 to 65535"),
+            std::string::npos);
+  EXPECT_NE(error_of("[server]\nport = \"x\"\n").find("server.port = \"x\": expected an integer"), std::string::npos);
+  EXPECT_NE(error_of("[log]\nlevel = \"loud\"\n").find("log.level = \"loud\": expected one of \"debug\""), std::string::npos);
+  EXPECT_NE(error_of("[auth]\nleeway = \"soon\"\n").find("auth.leeway = \"soon\": expected a duration"), std::string::npos);
+  EXPECT_NE(error_of("[server]\nprot = 1\n").find("unknown setting server.prot"), std::string::npos);
+  EXPECT_NE(error_of("[server\n").find(".toml:"), std::string::npos);
+  EXPECT_NE(error_of("", {{"SWITCHBOARD_SERVER_PORT", "-1"}}).find("SWITCHBOARD_SERVER_PORT: server.port = -1"),
+            std::string::npos);
+  EXPECT_EQ(error_of("", {{"SWITCHBOARD_BIN_DIR", "/x"}}), "") << "a variable that names no setting is not config";
+  EXPECT_NE(error_of("", {}, {"server.port"}).find("expected section.key=value"), std::string::npos);
+  EXPECT_NE(error_of("[auth]\nallow_query_token = \"yes\"\n").find("expected true or false"), std::string::npos);
+}
+
+TEST(Config, RefusesInconsistentSettings) {
+  EXPECT_NE(error_of("[tls]\ncert = \"a.pem\"\n").find("set both tls.cert and tls.key"), std::string::npos);
+  EXPECT_NE(error_of("[auth]\nsessions = \"redis\"\n").find("needs auth.redis"), std::string::npos);
+  EXPECT_NE(error_of("[api]\nkeys = { short = \"abc\" }\n").find("at least 16 characters"), std::string::npos);
+  const std::string dev = "[auth]\njwt_secret = \"" + std::string(switchboard::app::development_secret) + "\"\n";
+  EXPECT_EQ(error_of(dev), "");
+  EXPECT_NE(error_of(dev + "[server]\naddress = \"0.0.0.0\"\n").find("development secret: refused on 0.0.0.0"),
+            std::string::npos);
+}
+
+}  // namespace
