@@ -1,11 +1,8 @@
 #include "emit_api.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <array>
 #include <boost/json/parse.hpp>
 
+#include "api_keys.hpp"
 #include "routes.hpp"
 #include "switchboard/realtime/server.hpp"
 #include "switchboard/wire/socketio.hpp"
@@ -18,42 +15,6 @@ namespace beast_http = boost::beast::http;
 using status = beast_http::status;
 
 constexpr std::size_t max_body = 64 * 1024;
-
-using digest = std::array<unsigned char, 32>;
-
-digest sha256(std::string_view text) {
-  digest out{};
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), out.data(), &size, EVP_sha256(), nullptr);
-  return out;
-}
-
-// Keys are compared as SHA-256 digests in constant time: neither length nor content leaks.
-class key_ring {
- public:
-  explicit key_ring(const std::map<std::string, std::string>& keys) {
-    for (const auto& [name, key] : keys) digests_.emplace_back(name, sha256(key));
-  }
-  std::optional<std::string> match(std::string_view presented) const {
-    const digest d = sha256(presented);
-    std::optional<std::string> found;
-    for (const auto& [name, expected] : digests_) {
-      if (CRYPTO_memcmp(d.data(), expected.data(), d.size()) == 0) found = name;
-    }
-    return found;
-  }
-
- private:
-  std::vector<std::pair<std::string, digest>> digests_;
-};
-
-std::optional<std::string_view> bearer(const http::request& req) {
-  const auto it = req.find(beast_http::field::authorization);
-  if (it == req.end()) return std::nullopt;
-  const std::string_view value = it->value();
-  if (value.size() <= 7 || (value.substr(0, 7) != "Bearer " && value.substr(0, 7) != "bearer ")) return std::nullopt;
-  return value.substr(7);
-}
 
 // An optional array of strings: false when present with another shape.
 bool strings_of(const json::object& body, std::string_view key, std::vector<std::string>& out) {
@@ -78,7 +39,7 @@ class emit_api {
       ex->respond(json_error(req, s, code, message));
     };
     if (req.method() != beast_http::verb::post) return fail(status::method_not_allowed, "method_not_allowed", "use POST");
-    const auto key = bearer(req);
+    const auto key = bearer_token(req);
     if (!key || !keys_.match(*key)) return fail(status::unauthorized, "unauthorized", "a valid API key is required (Authorization: Bearer ...)");
 
     boost::system::error_code ec;
@@ -119,7 +80,7 @@ class emit_api {
   }
 
  private:
-  key_ring keys_;
+  api_keys keys_;
   std::string user_prefix_;
 };
 

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "duration.hpp"
+#include "chat/chat_module.hpp"
+#include "chat_api.hpp"
 #include "emit_api.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
@@ -30,24 +32,23 @@ void configure_logging(const config& c) {
 
 std::shared_ptr<auth::session_store> open_sessions(const config& c) {
   if (c.auth.sessions == "redis") return auth::open_redis_session_store(c.auth.redis);
-  std::filesystem::create_directories(c.server.data_dir);
   return auth::open_sqlite_session_store((std::filesystem::path(c.server.data_dir) / "sessions.db").string());
 }
 
-realtime::options realtime_options(const config& c) {
-  realtime::options o;
-  o.sio.engine.cors.origins = c.cors.origins;
-  o.auth.sources.cookie = c.auth.session_cookie;
-  o.auth.sources.query = c.auth.allow_query_token;
+// How connections (and the REST routes that act for a user) are authenticated; `workers` is
+// the realtime server's.
+auth::authenticator_options authentication(const config& c) {
+  auth::authenticator_options o;
+  o.sources.cookie = c.auth.session_cookie;
+  o.sources.query = c.auth.allow_query_token;
   if (auto keys = jwt_keys(c); !keys.empty()) {
-    o.auth.jwt.emplace(std::move(keys), auth::jwt::verify_options{
+    o.jwt.emplace(std::move(keys), auth::jwt::verify_options{
                                             .leeway = c.auth.leeway,
                                             .issuer = c.auth.issuer.empty() ? std::nullopt : std::optional(c.auth.issuer),
                                             .audience = c.auth.audience.empty() ? std::nullopt : std::optional(c.auth.audience),
                                             .user_id_claim = c.auth.user_claim});
   }
-  o.auth.sessions = open_sessions(c);
-  o.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
+  o.sessions = open_sessions(c);
   return o;
 }
 
@@ -74,9 +75,21 @@ void serve(const config& c) {
   http::server_options http_options{.address = c.server.address, .port = c.server.port, .threads = c.server.threads};
   if (!c.tls.cert.empty()) http_options.tls = http::tls_options{.certificate_chain_file = c.tls.cert, .private_key_file = c.tls.key};
   http::server http(http_options);
-  auto realtime_server = realtime::server::attach(http, realtime_options(c));
+  std::filesystem::create_directories(c.server.data_dir);
+  auth::authenticator_options users = authentication(c);
+  realtime::options options;
+  options.sio.engine.cors.origins = c.cors.origins;
+  options.auth = users;
+  options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
+  auto realtime_server = realtime::server::attach(http, std::move(options));
+  users.workers = realtime_server->workers();
+
+  auto chat_store = std::make_shared<chat::chat_store>((std::filesystem::path(c.server.data_dir) / "chat.db").string());
+  chat::install(*realtime_server, chat_store, {.max_text = c.chat.max_text});
   mount_routes(http);
   http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
+  http.mount("/api/v1/chat/", make_chat_api(chat_store, std::make_shared<const auth::authenticator>(std::move(users)),
+                                            c.api.keys, realtime_server->workers()));
   http.start();
 
   const std::string scheme = c.tls.cert.empty() ? "http" : "https";

@@ -38,13 +38,14 @@ function recordAll(sockets) {
   for (const s of sockets) s.onAny((event, payload) => { if (event !== "test:barrier") inbox.get(s).push([event, payload]); });
   return inbox;
 }
-// Every socket receives the barrier after whatever was emitted before it.
-async function barrier(sockets, round) {
+// Every socket receives the barrier after whatever `via` caused before it: `via`'s events are
+// handled in order on its shard, and each shard delivers in the order it was given.
+async function barrier(sockets, round, via) {
   const all = Promise.all(sockets.map((s) => new Promise((resolve) => {
     const on = (b) => { if (b.round === round) { s.off("test:barrier", on); resolve(); } };
     s.on("test:barrier", on);
   })));
-  sockets[0].emit("test:barrier", { round });
+  via.emit("test:barrier", { round });
   await all;
 }
 
@@ -79,7 +80,7 @@ describe("emitting to users", () => {
     const answer = await alice.emitWithAck("orders:place", { item: "tea", quantity: 2 });
     assert.equal(answer.ok, true);
     assert.equal(answer.data.item, "tea");
-    await barrier(sockets, 1);
+    await barrier(sockets, 1, alice);
     for (const [socket, events] of inbox) {
       const expected = byUser.get("u1").includes(socket) ? [["orders:placed", answer.data]] : [];
       assert.deepEqual(events, expected);
@@ -90,7 +91,7 @@ describe("emitting to users", () => {
     const inbox = recordAll(sockets);
     const [sender] = byUser.get("u5");
     sender.emit("notes:share", { toUserIds: ["u2", "u7", "u59"], text: "hello" });
-    await barrier(sockets, 2);
+    await barrier(sockets, 2, sender);
     const targeted = new Set([...byUser.get("u2"), ...byUser.get("u7"), ...byUser.get("u59")]);
     for (const [socket, events] of inbox) {
       assert.deepEqual(events, targeted.has(socket) ? [["notes:shared", { from: "u5", text: "hello" }]] : []);
@@ -129,7 +130,8 @@ describe("module rooms", () => {
     const inbox = recordAll([ann, bob]);
     bob.emit("team:say", { roomId: "open-1", text: "not a member yet" });
     ann.emit("team:say", { roomId: "open-1", text: "hi team" });
-    await barrier([ann, bob], 3);
+    await barrier([ann, bob], 3, ann);
+    await barrier([ann, bob], 4, bob);
     assert.deepEqual(inbox.get(ann), [["team:message", { from: "ann", text: "hi team" }]]);
     assert.deepEqual(inbox.get(bob), []);
     assert.deepEqual(await ann.emitWithAck("team:leave", { roomId: "open-1" }), { ok: true, data: { roomId: "open-1", member: false } });
