@@ -10,6 +10,7 @@
 #include "chat/chat_module.hpp"
 #include "chat_api.hpp"
 #include "emit_api.hpp"
+#include "metrics.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
 #include "switchboard/log/log.hpp"
@@ -81,12 +82,16 @@ void serve(const config& c) {
   options.sio.engine.cors.origins = c.cors.origins;
   options.auth = users;
   options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
+  auto counters = std::make_shared<metrics>();
+  options.guard.on_attempt = [counters](std::string_view outcome) { counters->attempt(outcome); };
   auto realtime_server = realtime::server::attach(http, std::move(options));
+  counters->watch(*realtime_server);
   users.workers = realtime_server->workers();
 
   auto chat_store = std::make_shared<chat::chat_store>((std::filesystem::path(c.server.data_dir) / "chat.db").string());
   chat::install(*realtime_server, chat_store, {.max_text = c.chat.max_text});
   mount_routes(http);
+  http.mount("/metrics", make_metrics_route(counters, realtime_server->io().engine()));
   http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
   http.mount("/api/v1/chat/", make_chat_api(chat_store, std::make_shared<const auth::authenticator>(std::move(users)),
                                             c.api.keys, realtime_server->workers()));

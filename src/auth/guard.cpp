@@ -77,11 +77,13 @@ sio::reserved_rooms protect(sio::server& server, std::shared_ptr<const authentic
     std::string token;
     if (const auto ec = auth->find_token(s.auth(), s.session().handshake(), token)) {
       log_refusal(s, ec);
+      if (opts->on_attempt) opts->on_attempt(code_name(ec));
       return next(refusal(ec, s));
     }
     // The answer may come from a worker thread: the socket is touched on its own shard only.
-    auth->verify(std::move(token), [socket = s.shared_from_this(), next, user_rooms](std::error_code ec, identity id) {
-      boost::asio::dispatch(socket->executor(), [socket, next, user_rooms, ec, id = std::move(id)]() mutable {
+    auth->verify(std::move(token), [socket = s.shared_from_this(), next, user_rooms, opts](std::error_code ec, identity id) {
+      boost::asio::dispatch(socket->executor(), [socket, next, user_rooms, opts, ec, id = std::move(id)]() mutable {
+        if (opts->on_attempt) opts->on_attempt(ec ? code_name(ec) : "accepted");
         if (ec) {
           log_refusal(*socket, ec);
           return next(refusal(ec, *socket));

@@ -31,7 +31,11 @@ log::field describe(const target& to) {
   return {"to", "everyone"};
 }
 
+std::atomic<std::uint64_t> emitted_total{0};
+std::atomic<std::uint64_t> failed_total{0};
+
 std::error_code failed(std::string_view event, const target& to, std::error_code ec) {
+  failed_total.fetch_add(1, std::memory_order_relaxed);
   log::warn("emit failed", {{"event", event}, describe(to), {"reason", ec.message()}});
   return ec;
 }
@@ -127,6 +131,7 @@ std::error_code server::emit_json(std::string_view event, const target& to, json
       if (then) then(count);
     };
     if (const auto ec = op.emit(event, std::move(args), std::move(delivered))) return failed(event, to, errc::encode_failed);
+    emitted_total.fetch_add(1, std::memory_order_relaxed);
     return {};
   } catch (...) {
     return failed(event, to, errc::internal_error);
@@ -140,5 +145,9 @@ std::error_code handle::emit_json(std::string_view event, const target& to, json
 }
 
 handle current() noexcept { return handle(current_server.load()); }
+
+emit_counts counts() noexcept {
+  return {emitted_total.load(std::memory_order_relaxed), failed_total.load(std::memory_order_relaxed)};
+}
 
 }  // namespace switchboard::realtime

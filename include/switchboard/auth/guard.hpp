@@ -19,6 +19,9 @@ struct guard_options {
   // Disconnect a socket when its token (or session) expires.
   bool disconnect_on_expiry = false;
   std::string user_room_prefix = "user:";
+  // Told the outcome of every connection attempt that needed a token: "accepted" or the refusal
+  // code ("token_expired"...), on the socket's shard. For metrics.
+  std::function<void(std::string_view outcome)> on_attempt;
 };
 
 // What the guard writes in socket.data() of an authenticated socket.

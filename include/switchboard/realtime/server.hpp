@@ -132,4 +132,11 @@ class handle {
 // The process-wide handle: empty before attach() and after stop().
 handle current() noexcept;
 
+// Emissions of this process since it started, for metrics. Any thread.
+struct emit_counts {
+  std::uint64_t emitted = 0;
+  std::uint64_t failed = 0;
+};
+emit_counts counts() noexcept;
+
 }  // namespace switchboard::realtime

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
-import { binary } from "../support/fixture.mjs";
+import { binary, waitUntil } from "../support/fixture.mjs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-serve-"));
 const apiKey = "test-api-key-0123456789abcdef";
@@ -104,6 +104,61 @@ describe("POST /api/v1/emit", () => {
   it("405 on another method", async () => {
     const res = await fetch(`${server.base}/api/v1/emit`, { headers: { Authorization: `Bearer ${apiKey}` } });
     assert.equal(res.status, 405);
+  });
+});
+
+describe("switchboard emit", () => {
+  it("sends through the REST API with the config's key", async () => {
+    const socket = io(server.base, { transports: ["websocket"], reconnection: false, auth: { token: token("cli-user") } });
+    await once(socket, "connect");
+    const got = once(socket, "notice");
+    const port = new URL(server.base).port;
+    const out = execFileSync(binary("switchboard"), ["emit", "notice", "--config", configFile, "--port", port,
+      "--user", "cli-user", "--data", '{"from":"cli"}'], { encoding: "utf8" });
+    assert.deepEqual(JSON.parse(out), { recipients: 1 });
+    assert.deepEqual(await got, [{ from: "cli" }]);
+    socket.disconnect();
+  });
+
+  it("fails with the server's answer on a bad request", () => {
+    const port = new URL(server.base).port;
+    const run = () => execFileSync(binary("switchboard"), ["emit", "disconnect", "--config", configFile, "--port", port,
+      "--user", "1"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    assert.throws(run, (err) => err.status === 1 && /reserved_event/.test(err.stdout));
+  });
+});
+
+describe("GET /metrics", () => {
+  const scrape = async () => {
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    const value = (name) => Number((new RegExp(`^${name.replace(/[{}"=,]/g, (c) => `\\${c}`)} (\\d+)$`, "m").exec(text) ?? [])[1] ?? 0);
+    return { text, value };
+  };
+
+  it("moves with connections, refusals and events", async () => {
+    const before = await scrape();
+    assert.match(before.text, /^switchboard_build_info\{version="[^"]+"\} 1$/m);
+    const socket = io(server.base, { transports: ["websocket"], reconnection: false, auth: { token: token("m1") } });
+    await once(socket, "connect");
+    const refused = io(server.base, { transports: ["websocket"], reconnection: false, auth: { token: "nope" } });
+    await once(refused, "connect_error");
+    socket.emit("anything", 1);
+    const res = await emit({ event: "notice", users: ["m1"] });
+    assert.equal(res.status, 202);
+    // The received-event counter moves on the server's shard, after the emit above.
+    const after = await waitUntil(async () => {
+      const now = await scrape();
+      return now.value("switchboard_events_received_total") > before.value("switchboard_events_received_total") && now;
+    }, 5000, "the received-event counter");
+    assert.equal(after.value('switchboard_sockets{namespace="/",transport="websocket"}'),
+      before.value('switchboard_sockets{namespace="/",transport="websocket"}') + 1);
+    assert.equal(after.value('switchboard_connection_attempts_total{outcome="accepted"}'),
+      before.value('switchboard_connection_attempts_total{outcome="accepted"}') + 1);
+    assert.equal(after.value('switchboard_connection_attempts_total{outcome="token_malformed"}'),
+      before.value('switchboard_connection_attempts_total{outcome="token_malformed"}') + 1);
+    assert.equal(after.value("switchboard_events_emitted_total"), before.value("switchboard_events_emitted_total") + 1);
+    socket.disconnect();
+    refused.disconnect();
   });
 });
 

@@ -1,0 +1,89 @@
+#include "metrics.hpp"
+
+#include "routes.hpp"
+
+namespace switchboard::app {
+namespace {
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void metrics::watch(realtime::server& server) {
+  server.io().on_connection([self = weak_from_this()](sio::socket& s) {
+    auto m = self.lock();
+    if (!m) return;
+    const std::pair<std::string, std::string> key{
+        s.nsp(), s.session().transport() == engine::transport_kind::websocket ? "websocket" : "polling"};
+    {
+      std::lock_guard lock(m->mutex_);
+      ++m->connected_[key];
+    }
+    s.on_any([weak = self](sio::socket&, const std::string&, sio::arguments&) {
+      if (auto m = weak.lock()) m->received_.fetch_add(1, std::memory_order_relaxed);
+    });
+    s.on_disconnect([weak = self, key](sio::socket&, std::string_view) {
+      if (auto m = weak.lock()) {
+        std::lock_guard lock(m->mutex_);
+        --m->connected_[key];
+      }
+    });
+  });
+}
+
+void metrics::attempt(std::string_view outcome) {
+  std::lock_guard lock(mutex_);
+  ++attempts_[std::string(outcome)];
+}
+
+std::string metrics::render(const engine::server& engine) const {
+  std::string out;
+  out += "# HELP switchboard_build_info Build information.\n# TYPE switchboard_build_info gauge\n";
+  out += std::string("switchboard_build_info{version=\"") + SWITCHBOARD_VERSION + "\"} 1\n";
+  out += "# HELP switchboard_engine_sessions Engine.IO sessions open.\n# TYPE switchboard_engine_sessions gauge\n";
+  out += "switchboard_engine_sessions " + std::to_string(engine.session_count()) + "\n";
+  {
+    std::lock_guard lock(mutex_);
+    out += "# HELP switchboard_sockets Connected sockets by namespace and transport (at connect).\n";
+    out += "# TYPE switchboard_sockets gauge\n";
+    for (const auto& [key, n] : connected_) {
+      out += "switchboard_sockets{namespace=\"" + label(key.first) + "\",transport=\"" + key.second + "\"} " +
+             std::to_string(n) + "\n";
+    }
+    out += "# HELP switchboard_connection_attempts_total Authenticated connection attempts by outcome.\n";
+    out += "# TYPE switchboard_connection_attempts_total counter\n";
+    for (const auto& [outcome, n] : attempts_) {
+      out += "switchboard_connection_attempts_total{outcome=\"" + label(outcome) + "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  const auto emits = realtime::counts();
+  out += "# HELP switchboard_events_received_total Events received from clients.\n# TYPE switchboard_events_received_total counter\n";
+  out += "switchboard_events_received_total " + std::to_string(received_.load(std::memory_order_relaxed)) + "\n";
+  out += "# HELP switchboard_events_emitted_total Emissions through the realtime emitter.\n# TYPE switchboard_events_emitted_total counter\n";
+  out += "switchboard_events_emitted_total " + std::to_string(emits.emitted) + "\n";
+  out += "# HELP switchboard_emit_failures_total Emissions that failed (logged as warnings).\n# TYPE switchboard_emit_failures_total counter\n";
+  out += "switchboard_emit_failures_total " + std::to_string(emits.failed) + "\n";
+  return out;
+}
+
+std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine) {
+  return std::make_shared<function_route>([m, &engine](http::exchange_ptr ex) {
+    auto res = http::make_response(ex->req(), boost::beast::http::status::ok, m->render(engine),
+                                   "text/plain; version=0.0.4; charset=utf-8");
+    ex->respond(std::move(res));
+  });
+}
+
+}  // namespace switchboard::app

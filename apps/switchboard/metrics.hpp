@@ -1,0 +1,34 @@
+#pragma once
+// GET /metrics: the Prometheus text format. Connected sockets by namespace and transport (at
+// connect), connection attempts by outcome, events received and emitted, emit failures, Engine.IO
+// sessions, build info. Counters are updated on connect and disconnect, never per message under
+// a lock (received events are an atomic).
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "switchboard/http/websocket_channel.hpp"
+#include "switchboard/realtime/server.hpp"
+
+namespace switchboard::app {
+
+class metrics : public std::enable_shared_from_this<metrics> {
+ public:
+  // Counts connections and received events of `server`. Before clients connect.
+  void watch(realtime::server& server);
+  // For auth::guard_options::on_attempt.
+  void attempt(std::string_view outcome);
+  std::string render(const engine::server& engine) const;
+
+ private:
+  mutable std::mutex mutex_;  // connects, disconnects, attempts and scrapes only
+  std::map<std::pair<std::string, std::string>, std::int64_t> connected_;  // (nsp, transport)
+  std::map<std::string, std::uint64_t> attempts_;
+  std::atomic<std::uint64_t> received_{0};
+};
+
+std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine);
+
+}  // namespace switchboard::app
