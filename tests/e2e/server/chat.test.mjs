@@ -3,13 +3,13 @@
 // history a reconnecting client refetches.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
-import { binary } from "../support/fixture.mjs";
+import { binary, startServer } from "../support/fixture.mjs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-chat-"));
 const apiKey = "chat-test-api-key-0123456789";
@@ -26,24 +26,16 @@ keys = { tests = "${apiKey}" }
 max_text = 20
 `);
 
-let child;
+let server;
 let base;
 before(async () => {
-  child = spawn(binary("switchboard"), ["serve", "--config", configFile], { stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr.resume();  // the logs: read (a full pipe would stall the server), not shown
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (c) => { out += c; const m = /listening on (\d+)/.exec(out); if (m) resolve(m[1]); });
-    child.once("exit", (code) => reject(new Error(`switchboard exited ${code}`)));
-  });
-  base = `http://127.0.0.1:${port}`;
+  server = await startServer("switchboard", ["serve", "--config", configFile]);
+  base = server.base;
 });
 const open = [];
 after(async () => {
   for (const s of open) s.disconnect();
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  assert.equal((await exited)[0], 0);
+  await server.stop();  // fails on a non-zero exit
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,13 +3,13 @@
 // graceful shutdown that clients see.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
-import { binary, waitUntil } from "../support/fixture.mjs";
+import { binary, startServer, waitUntil } from "../support/fixture.mjs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-serve-"));
 const apiKey = "test-api-key-0123456789abcdef";
@@ -27,25 +27,8 @@ jwt_secret = "a-serve-test-secret-that-is-long-enough-0123456789"
 keys = { tests = "${apiKey}" }
 `);
 
-// Starts `switchboard serve`, waits for its "listening on PORT" line.
-async function startServer() {
-  const child = spawn(binary("switchboard"), ["serve", "--config", configFile], { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (c) => { stderr += c; });
-  const port = await new Promise((resolve, reject) => {
-    let stdout = "";
-    child.stdout.on("data", (c) => {
-      stdout += c;
-      const m = /listening on (\d+)/.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`switchboard exited (${code}):\n${stderr}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}`, logs: () => stderr };
-}
-
 let server;
-before(async () => { server = await startServer(); });
+before(async () => { server = await startServer("switchboard", ["serve", "--config", configFile]); });
 after(async () => {
   if (server.child.exitCode === null) server.child.kill("SIGKILL");
   fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-// Starts a fixture server binary on a free loopback port, waits until it says it listens, and
-// stops it by its process id. The exit status is checked: a sanitizer report fails the test.
+// Starts a server binary of this tree (fixtures on a free loopback port), waits until it says
+// it listens, and stops it by its process id. The exit status is checked: a sanitizer report fails the test.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
@@ -8,8 +8,12 @@ const binDir = process.env.SWITCHBOARD_BIN_DIR ?? path.resolve("build/bin");
 
 export const binary = (name) => path.join(binDir, name);
 
-export async function startFixture(name, args = []) {
-  const child = spawn(binary(name), ["--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+// A fixture server on a free port (it takes --port 0).
+export const startFixture = (name, args = []) => startServer(name, ["--port", "0", ...args]);
+
+// Any server binary of this tree run with `args`, once it prints "listening on PORT".
+export async function startServer(name, args) {
+  const child = spawn(binary(name), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => { stderr += chunk; });
   const port = await new Promise((resolve, reject) => {
@@ -26,6 +30,7 @@ export async function startFixture(name, args = []) {
     port,
     base,
     ws: base.replace("http", "ws"),
+    child,
     // What the server has logged so far (stderr).
     logs: () => stderr,
     async stop() {
