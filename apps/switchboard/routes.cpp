@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include "switchboard/log/log.hpp"
+#include "switchboard/wire/base64.hpp"
 
 namespace switchboard::app {
 namespace {
@@ -20,14 +21,10 @@ std::string request_id_of(const http::request& req) {
     });
     if (sane) return std::string(given);
   }
-  unsigned char random[8];
-  RAND_bytes(random, sizeof random);
-  static constexpr char digits[] = "0123456789abcdef";
+  char random[8];
+  RAND_bytes(reinterpret_cast<unsigned char*>(random), sizeof random);
   std::string id;
-  for (unsigned char b : random) {
-    id += digits[b >> 4];
-    id += digits[b & 0xf];
-  }
+  wire::append_hex(std::string_view(random, sizeof random), id);
   return id;
 }
 

@@ -46,13 +46,8 @@ std::string session_id_of(std::string_view token) {
   if (EVP_Digest(token.data(), token.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("OpenSSL SHA-256 failed");
   }
-  static constexpr char digits[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * size);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(digits[digest[i] >> 4]);
-    hex.push_back(digits[digest[i] & 0xf]);
-  }
+  wire::append_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), size), hex);
   return hex;
 }
 

@@ -40,13 +40,8 @@ std::string make_correlation_id() {
   if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
     throw std::runtime_error("OpenSSL RAND_bytes failed");
   }
-  static constexpr char digits[] = "0123456789abcdef";
   std::string id;
-  id.reserve(2 * random.size());
-  for (unsigned char byte : random) {
-    id.push_back(digits[byte >> 4]);
-    id.push_back(digits[byte & 0xf]);
-  }
+  wire::append_hex(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()), id);
   return id;
 }
 

@@ -97,4 +97,14 @@ std::error_code decode_base64url(std::string_view text, std::string& out) {
   return decode(text, url_reverse, out);
 }
 
+void append_hex(std::string_view bytes, std::string& out) {
+  static constexpr char digits[] = "0123456789abcdef";
+  out.reserve(out.size() + 2 * bytes.size());
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out.push_back(digits[byte >> 4]);
+    out.push_back(digits[byte & 0xf]);
+  }
+}
+
 }  // namespace switchboard::wire

@@ -1,6 +1,7 @@
 #pragma once
 // Standard base64 (RFC 4648, with padding), as Engine.IO polling uses for binary packets, and
-// base64url without padding (RFC 4648 §5), as JOSE uses (RFC 7515 §2).
+// base64url without padding (RFC 4648 §5), as JOSE uses (RFC 7515 §2); and lowercase hex for
+// ids and digests.
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,5 +19,8 @@ void append_base64url(std::string_view bytes, std::string& out);
 // Strict: '=', any character outside the url alphabet, a bad length, or non-zero trailing bits
 // is errc::invalid_base64, so that each byte string has exactly one accepted text.
 std::error_code decode_base64url(std::string_view text, std::string& out);
+
+// Lowercase hexadecimal, two characters per byte.
+void append_hex(std::string_view bytes, std::string& out);
 
 }  // namespace switchboard::wire

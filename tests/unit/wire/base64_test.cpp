@@ -125,3 +125,9 @@ TEST(base64url, round_trips_every_byte_value) {
     EXPECT_EQ(out, slice);
   }
 }
+
+TEST(hex, encodes_every_byte_lowercase) {
+  std::string out = "x";
+  switchboard::wire::append_hex(std::string_view("\x00\x0f\xa5\xff", 4), out);
+  EXPECT_EQ(out, "x000fa5ff");
+}
