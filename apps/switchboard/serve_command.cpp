@@ -9,6 +9,7 @@
 #include "duration.hpp"
 #include "chat/chat_module.hpp"
 #include "chat_api.hpp"
+#include "demo_page.hpp"
 #include "emit_api.hpp"
 #include "metrics.hpp"
 #include "routes.hpp"
@@ -89,10 +90,16 @@ void serve(const config& c) {
   users.workers = realtime_server->workers();
 
   auto chat_store = std::make_shared<chat::chat_store>((std::filesystem::path(c.server.data_dir) / "chat.db").string());
+  const bool development = c.auth.jwt_secret == development_secret;
+  if (development) {  // the demo page's room; room_exists from an earlier run is fine
+    std::string lobby;
+    (void)chat_store->create_room("lobby", "Lobby", {"demo"}, 0, lobby);
+  }
   chat::install(*realtime_server, chat_store, {.max_text = c.chat.max_text});
   mount_routes(http);
   http.mount("/metrics", make_metrics_route(counters, realtime_server->io().engine()));
   http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
+  http.mount("/", make_demo_route(development ? mint_token(c, "demo", c.auth.demo_token_ttl) : std::string()));
   http.mount("/api/v1/chat/", make_chat_api(chat_store, std::make_shared<const auth::authenticator>(std::move(users)),
                                             c.api.keys, realtime_server->workers()));
   http.start();
@@ -100,8 +107,9 @@ void serve(const config& c) {
   const std::string scheme = c.tls.cert.empty() ? "http" : "https";
   const std::string url = scheme + "://" + c.server.address + ":" + std::to_string(http.port()) + "/";
   std::cout << "switchboard listening on " << http.port() << ": " << url << std::endl;
-  if (c.auth.jwt_secret == development_secret) {
-    std::cout << "demo token (user demo): " << mint_token(c, "demo", c.auth.demo_token_ttl) << std::endl;
+  if (development) {
+    std::cout << "demo page: " << url << "\ndemo token (user demo): " << mint_token(c, "demo", c.auth.demo_token_ttl)
+              << std::endl;
   }
   log::info("listening", {{"url", url}});
 
