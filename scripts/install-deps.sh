@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev libhiredis-dev redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-socketio python3-websocket python3-requests python3-jwt
+  chromium
 )
 # Node.js may come from another packaging of nodejs that bundles npm; only add Debian's when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
