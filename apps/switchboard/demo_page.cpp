@@ -23,12 +23,14 @@ std::shared_ptr<http::route> make_demo_route(std::string demo_token) {
     if (path == "/" || path == "/index.html") {
       auto res = http::make_response(ex->req(), beast_http::status::ok, page, "text/html; charset=utf-8");
       res.set(beast_http::field::cache_control, "no-store");  // it may carry a token
+      stamp(ex->req(), res);
       return ex->respond(std::move(res));
     }
     if (path == "/socket.io.min.js") {
       auto res = http::make_response(ex->req(), beast_http::status::ok, std::string(assets::socketio_bundle),
                                      "application/javascript; charset=utf-8");
       res.set(beast_http::field::cache_control, "public, max-age=3600");
+      stamp(ex->req(), res);
       return ex->respond(std::move(res));
     }
     ex->respond(json_error(ex->req(), beast_http::status::not_found, "not_found", "no such page"));

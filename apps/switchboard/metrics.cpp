@@ -68,6 +68,16 @@ std::string metrics::render(const engine::server& engine) const {
       out += "switchboard_connection_attempts_total{outcome=\"" + label(outcome) + "\"} " + std::to_string(n) + "\n";
     }
   }
+  const auto traffic = engine.traffic_totals();
+  const auto counter = [&out](std::string_view name, std::string_view help, std::uint64_t value) {
+    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " counter\n";
+    out += std::string(name) + " " + std::to_string(value) + "\n";
+  };
+  counter("switchboard_bytes_in_total", "Engine.IO payload bytes received.", traffic.bytes_in);
+  counter("switchboard_bytes_out_total", "Engine.IO payload bytes sent.", traffic.bytes_out);
+  counter("switchboard_dropped_packets_total", "Packets not sent (volatile, or a full queue with the drop policy).",
+          traffic.dropped);
+  counter("switchboard_queue_overflows_total", "Sends that found a session's outbound queue full.", traffic.overflows);
   const auto emits = realtime::counts();
   out += "# HELP switchboard_events_received_total Events received from clients.\n# TYPE switchboard_events_received_total counter\n";
   out += "switchboard_events_received_total " + std::to_string(received_.load(std::memory_order_relaxed)) + "\n";
@@ -82,6 +92,7 @@ std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m
   return std::make_shared<function_route>([m, &engine](http::exchange_ptr ex) {
     auto res = http::make_response(ex->req(), boost::beast::http::status::ok, m->render(engine),
                                    "text/plain; version=0.0.4; charset=utf-8");
+    stamp(ex->req(), res);
     ex->respond(std::move(res));
   });
 }

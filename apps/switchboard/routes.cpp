@@ -30,15 +30,19 @@ std::string request_id_of(const http::request& req) {
 
 }  // namespace
 
-http::response json_response(const http::request& req, beast_http::status status, const boost::json::value& body) {
-  auto res = http::make_response(req, status, boost::json::serialize(body), "application/json");
+void stamp(const http::request& req, http::response& res) {
   const std::string id = request_id_of(req);
   res.set("X-Request-Id", id);
   const std::string_view target = req.target();
   log::info("http", {{"method", std::string_view(req.method_string())},
                      {"path", target.substr(0, target.find('?'))},  // the query may hold secrets
-                     {"status", static_cast<int>(status)},
+                     {"status", static_cast<int>(res.result_int())},
                      {"request_id", id}});
+}
+
+http::response json_response(const http::request& req, beast_http::status status, const boost::json::value& body) {
+  auto res = http::make_response(req, status, boost::json::serialize(body), "application/json");
+  stamp(req, res);
   return res;
 }
 

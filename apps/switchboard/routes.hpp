@@ -10,7 +10,11 @@
 
 namespace switchboard::app {
 
-// A JSON response with the request's X-Request-Id (or a fresh one).
+// Sets the response's X-Request-Id (the request's, or a fresh one) and writes the access-log
+// record. Every response of the binary's routes goes through it.
+void stamp(const http::request& req, http::response& res);
+
+// A JSON response, stamped.
 http::response json_response(const http::request& req, boost::beast::http::status status, const boost::json::value& body);
 http::response json_error(const http::request& req, boost::beast::http::status status, std::string_view code,
                           std::string_view message);

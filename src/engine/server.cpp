@@ -55,6 +55,7 @@ server::server(http::shard_pool& shards, options opts, std::shared_ptr<handler> 
     : shards_(shards), options_(std::move(opts)), handler_(std::move(h)) {
   if (shards_.size() > detail::max_shards) throw std::invalid_argument("engine: at most 64 shards");
   for (std::size_t i = 0; i < shards_.size(); ++i) registries_.push_back(std::make_unique<session_registry>());
+  traffic_ = std::make_unique<shard_traffic[]>(shards_.size());
 }
 
 server::~server() = default;
@@ -159,6 +160,17 @@ std::shared_ptr<session_impl> server::find(std::size_t shard, const std::string&
   const auto& sessions = registries_[shard]->sessions;
   const auto it = sessions.find(sid);
   return it == sessions.end() ? nullptr : it->second;
+}
+
+server::traffic server::traffic_totals() const noexcept {
+  traffic total;
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    total.bytes_in += traffic_[i].bytes_in.load(std::memory_order_relaxed);
+    total.bytes_out += traffic_[i].bytes_out.load(std::memory_order_relaxed);
+    total.dropped += traffic_[i].dropped.load(std::memory_order_relaxed);
+    total.overflows += traffic_[i].overflows.load(std::memory_order_relaxed);
+  }
+  return total;
 }
 
 void server::close_all(std::chrono::milliseconds grace) {

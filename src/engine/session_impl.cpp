@@ -70,9 +70,17 @@ void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
 send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
   if (!open_ || closing_) return send_status::closed;
   const bool writable_now = queue_.empty() && (channel_ ? !channel_writing_ : poll_ != nullptr);
-  if (is_volatile && !writable_now) return send_status::dropped;
+  auto& traffic = owner_->traffic_[shard_];
+  if (is_volatile && !writable_now) {
+    traffic.dropped.fetch_add(1, std::memory_order_relaxed);
+    return send_status::dropped;
+  }
   if (queue_.size() >= owner_->opts().outbound.max_packets) {
-    if (is_volatile || owner_->opts().outbound.on_overflow == overflow_policy::drop) return send_status::dropped;
+    traffic.overflows.fetch_add(1, std::memory_order_relaxed);
+    if (is_volatile || owner_->opts().outbound.on_overflow == overflow_policy::drop) {
+      traffic.dropped.fetch_add(1, std::memory_order_relaxed);
+      return send_status::dropped;
+    }
     end("queue overflow", farewell::close_packet);
     return send_status::closed;
   }
@@ -89,6 +97,11 @@ void session_impl::flush() {
     channel_writing_ = true;
     std::vector<wire::frame_ptr> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
     queue_.clear();
+    std::uint64_t bytes = 0;
+    for (const auto& frame : batch) {
+      for (const auto& message : frame->websocket_messages()) bytes += message.bytes.size();
+    }
+    owner_->traffic_[shard_].bytes_out.fetch_add(bytes, std::memory_order_relaxed);
     channel_->write(std::move(batch), [self = shared_from_this(), channel = channel_.get()](bool ok) {
       boost::asio::post(self->context_, [self, channel, ok] {
         if (channel != self->channel_.get()) return;
@@ -116,6 +129,7 @@ void session_impl::answer_poll(std::string_view last_packet) {
   }
   auto poll = std::move(poll_);
   owner_->waiting_polls_.fetch_sub(1, std::memory_order_relaxed);
+  owner_->traffic_[shard_].bytes_out.fetch_add(payload.size(), std::memory_order_relaxed);
   poll->respond(polling_response(poll->req(), std::move(payload), "text/plain; charset=UTF-8"));
 }
 
@@ -143,6 +157,7 @@ void session_impl::on_poll(http::exchange_ptr ex) {
 
 void session_impl::on_post(http::exchange_ptr ex) {
   if (transport_ != transport_kind::polling) return ex->respond(detail::error_response(ex->req(), error_code::bad_request));
+  owner_->traffic_[shard_].bytes_in.fetch_add(ex->req().body().size(), std::memory_order_relaxed);
   std::vector<eio::packet> packets;
   if (eio::decode_payload(ex->req().body(), packets)) {
     ex->respond(detail::error_response(ex->req(), error_code::bad_request));
@@ -195,6 +210,7 @@ void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
 
 void session_impl::on_channel_message(const http::websocket_channel* from, bool binary, std::string data) {
   if (!open_ || from == nullptr) return;
+  owner_->traffic_[shard_].bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
   // Tell the channel once this message is dealt with, however that ends (even if it ends us).
   http::websocket_channel_ptr source = from == channel_.get() ? channel_ : from == probe_.get() ? probe_ : nullptr;
   if (!source) return;

@@ -36,6 +36,15 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   // Polling GETs held open now, waiting for packets. Thread-safe.
   std::size_t waiting_polls() const noexcept { return waiting_polls_.load(std::memory_order_relaxed); }
 
+  // Totals since start, over all shards (each shard counts its own). Thread-safe.
+  struct traffic {
+    std::uint64_t bytes_in = 0;   // Engine.IO payload bytes received (polling bodies, WebSocket messages)
+    std::uint64_t bytes_out = 0;  // and sent
+    std::uint64_t dropped = 0;    // packets not sent: volatile ones that could not go now, or a full queue's
+    std::uint64_t overflows = 0;  // sends that found a session's queue full
+  };
+  traffic traffic_totals() const noexcept;
+
   const options& opts() const noexcept { return options_; }
 
  private:
@@ -53,6 +62,11 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   std::vector<std::unique_ptr<session_registry>> registries_;  // one per shard, touched only there
   std::atomic<std::size_t> session_count_{0};
   std::atomic<std::size_t> waiting_polls_{0};
+  // Written by its shard only; a cache line each, so that shards never share one.
+  struct alignas(64) shard_traffic {
+    std::atomic<std::uint64_t> bytes_in{0}, bytes_out{0}, dropped{0}, overflows{0};
+  };
+  std::unique_ptr<shard_traffic[]> traffic_;
 };
 
 }  // namespace switchboard::engine

@@ -8,7 +8,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startFixture, waitUntil } from "../support/fixture.mjs";
-import { openPolling, openSocket, poll, post } from "../support/eio.mjs";
+import { openPolling, openSocket, poll, post, stats } from "../support/eio.mjs";
 
 const started = [];
 async function fixture(args) {
@@ -92,6 +92,10 @@ describe("outbound queue", () => {
     assert.equal(await (await poll(server.base, sid)).text(), expected);
     await post(server.base, sid, "4still here");
     assert.match(await (await poll(server.base, sid)).text(), /4still here$/);
+    const counted = await stats(server.base);
+    // The traffic counters behind /metrics: 10 of the 20 floods, and the fixture's report line.
+    assert.equal(counted.overflows, 11);
+    assert.equal(counted.dropped, 11);
   });
 
   it("drops volatile packets that the transport cannot take now", async () => {
@@ -106,6 +110,7 @@ describe("outbound queue", () => {
     assert.equal(await socket.next(), "4m0");
     assert.equal(await socket.next(), "4flooded 1 99 0");
     socket.close();
+    assert.equal((await stats(server.base)).dropped, 5 + 99);
   });
 });
 

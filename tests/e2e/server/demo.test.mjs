@@ -29,6 +29,7 @@ describe("demo page", () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-type"), /text\/html/);
     assert.equal(page.headers.get("cache-control"), "no-store");
+    assert.match(page.headers.get("x-request-id"), /^[0-9a-f]{16}$/);
     const html = await page.text();
     assert.match(html, /<script src="\/socket.io.min.js"><\/script>/);
     assert.match(html, /const demoToken = "eyJ[\w-]+\.[\w-]+\.[\w-]+";/);

@@ -121,6 +121,8 @@ describe("GET /metrics", () => {
   it("moves with connections, refusals and events", async () => {
     const before = await scrape();
     assert.match(before.text, /^switchboard_build_info\{version="[^"]+"\} 1$/m);
+    const raw = await fetch(`${server.base}/metrics`, { headers: { "X-Request-Id": "scrape-1" } });
+    assert.equal(raw.headers.get("x-request-id"), "scrape-1");
     const socket = io(server.base, { transports: ["websocket"], reconnection: false, auth: { token: token("m1") } });
     await once(socket, "connect");
     const refused = io(server.base, { transports: ["websocket"], reconnection: false, auth: { token: "nope" } });
@@ -140,6 +142,10 @@ describe("GET /metrics", () => {
     assert.equal(after.value('switchboard_connection_attempts_total{outcome="token_malformed"}'),
       before.value('switchboard_connection_attempts_total{outcome="token_malformed"}') + 1);
     assert.equal(after.value("switchboard_events_emitted_total"), before.value("switchboard_events_emitted_total") + 1);
+    assert.ok(after.value("switchboard_bytes_in_total") > before.value("switchboard_bytes_in_total"));
+    assert.ok(after.value("switchboard_bytes_out_total") > before.value("switchboard_bytes_out_total"));
+    assert.match(after.text, /^switchboard_dropped_packets_total \d+$/m);
+    assert.match(after.text, /^switchboard_queue_overflows_total \d+$/m);
     socket.disconnect();
     refused.disconnect();
   });
