@@ -1,0 +1,38 @@
+#pragma once
+// Triggers server emits over HTTP at a fixed rate: POST /api/v1/emit on switchboard and the
+// reference, the floor's pre-encoded packet routes on the floor. Keep-alive connections, each
+// with its share of the schedule; a request's body is made just before it is sent, so the
+// timestamp it carries does not include time spent waiting in the load generator.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "client_protocol.hpp"
+
+namespace switchboard::bench {
+
+struct emit_request {
+  std::string path;
+  std::string body;
+};
+
+struct emit_plan {
+  double rate = 100;  // requests per second, all connections together
+  std::chrono::duration<double> duration{5};
+  std::size_t connections = 4;
+  std::function<emit_request(std::uint64_t sequence)> make;
+};
+
+struct emit_totals {
+  std::uint64_t sent = 0;
+  std::uint64_t failed = 0;      // not answered 202
+  std::uint64_t recipients = 0;  // summed from the answers
+  double seconds = 0;            // from the first request to the last answer
+  std::string first_error;
+};
+
+boost::asio::awaitable<emit_totals> run_emits(const target& server, std::string api_key, emit_plan plan);
+
+}  // namespace switchboard::bench

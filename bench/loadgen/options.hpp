@@ -1,0 +1,28 @@
+#pragma once
+// What one run of switchboard-bench measures, as given on its command line.
+#include <string>
+#include <vector>
+
+#include "client_protocol.hpp"
+
+namespace switchboard::bench {
+
+struct run_options {
+  target server;
+  std::string server_name;  // for the report
+  std::string scenario;
+  int server_pid = 0;       // CPU and RSS come from the kernel's accounting of this process
+  std::size_t connections = 1000;
+  double rate = 0;                  // events per second (users, scale, polling); 0: the scenario's default
+  std::vector<double> fanout_rates; // broadcasts per second; empty: a geometric ramp until saturation
+  double step_seconds = 5;          // each fanout rate
+  double duration_seconds = 10;     // users, scale, polling
+  std::size_t connect_total = 10000;
+  std::size_t handshake_concurrency = 200;
+  std::size_t emit_connections = 8;
+  std::size_t payload_bytes = 100;
+  std::string jwt_secret;
+  std::string api_key;
+};
+
+}  // namespace switchboard::bench

@@ -1,0 +1,206 @@
+#include "scenarios.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <cmath>
+#include <iostream>
+#include <random>
+
+#include "fleet.hpp"
+#include "payloads.hpp"
+
+namespace switchboard::bench {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// Server CPU, RSS and the load generator's own CPU over one measured interval.
+class interval {
+ public:
+  explicit interval(const run_options& options)
+      : pid_(options.server_pid), server_(sample_process(pid_)), own_(own_cpu_seconds()),
+        start_(std::chrono::steady_clock::now()) {}
+
+  double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  double server_cpu() const { return sample_process(pid_).cpu_seconds - server_.cpu_seconds; }
+
+  json::object figures() const {
+    const auto now = sample_process(pid_);
+    const double seconds = wall();
+    return {{"wall_s", seconds},
+            {"server_cpu_s", now.cpu_seconds - server_.cpu_seconds},
+            {"server_cpu_utilization", (now.cpu_seconds - server_.cpu_seconds) / seconds},
+            {"loadgen_cpu_utilization", (own_cpu_seconds() - own_) / seconds},
+            {"server_rss_kib", now.rss_kib},
+            {"server_peak_rss_kib", now.peak_rss_kib}};
+  }
+
+ private:
+  int pid_;
+  process_sample server_;
+  double own_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+json::object fleet_figures(const fleet_stats& stats) {
+  return {{"connected", stats.connected}, {"refused", stats.refused}, {"lost", stats.lost},
+          {"first_error", stats.first_error}};
+}
+
+asio::awaitable<void> pause(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+// Emits for `seconds` at `rate`, each to the user `pick` names, then waits for the deliveries.
+asio::awaitable<json::object> measured_emits(const run_options& options, fleet_stats& stats, double rate,
+                                             double seconds, std::function<std::string(std::uint64_t)> pick) {
+  stats.latency.clear();
+  const std::uint64_t received_before = stats.received;
+  const interval measured(options);
+  emit_plan plan{.rate = rate, .duration = std::chrono::duration<double>(seconds),
+                 .connections = options.emit_connections,
+                 .make = [&](std::uint64_t n) { return event_for_user(options, pick(n), n); }};
+  const emit_totals totals = co_await run_emits(options.server, options.api_key, plan);
+  const auto delivered = [&] { return stats.received - received_before; };
+  const bool drained = co_await wait_for([&] { return delivered() >= totals.recipients; }, delivered,
+                                         std::chrono::seconds(2));
+  json::object step = measured.figures();
+  const double cpu = step["server_cpu_s"].as_double();
+  const double wall = step["wall_s"].as_double();
+  const auto count = static_cast<double>(delivered());
+  step["offered_rate"] = rate;
+  step["sent_rate"] = static_cast<double>(totals.sent) / seconds;
+  step["emit_failures"] = totals.failed;
+  step["emit_error"] = totals.first_error;
+  step["expected"] = totals.recipients;
+  step["delivered"] = delivered();
+  step["drained"] = drained;
+  step["delivered_per_s"] = count / wall;
+  step["cpu_us_per_delivered"] = count > 0 ? cpu * 1e6 / count : 0.0;
+  step["delivered_per_cpu_s"] = cpu > 0 ? count / cpu : 0.0;
+  step["latency"] = stats.latency.percentiles();
+  co_return step;
+}
+
+bool saturated(const json::object& step) {
+  const auto number = [&](const char* key) { return step.at(key).to_number<double>(); };
+  const auto& latency = step.at("latency").as_object();
+  return !step.at("drained").as_bool() || number("delivered") < 0.97 * number("expected") ||
+         number("server_cpu_utilization") > 0.95 || number("sent_rate") < 0.9 * number("offered_rate") ||
+         (latency.contains("p99_ms") && latency.at("p99_ms").as_double() > 1000);
+}
+
+std::vector<double> fanout_rates(const run_options& options) {
+  if (!options.fanout_rates.empty()) return options.fanout_rates;
+  std::vector<double> rates;
+  for (double r = 5; r < 100'000; r = std::round(r * 1.5)) rates.push_back(r);
+  return rates;
+}
+
+void print_step(const json::object& step) {
+  std::cerr << "  rate " << step.at("offered_rate").as_double() << "/s: delivered "
+            << std::llround(step.at("delivered_per_s").as_double()) << "/s, server CPU "
+            << std::lround(step.at("server_cpu_utilization").as_double() * 100) << "%, "
+            << step.at("cpu_us_per_delivered").as_double() << " µs/msg, latency " << json::serialize(step.at("latency"))
+            << std::endl;
+}
+
+asio::awaitable<json::object> fanout(const run_options& options, fleet_stats& stats, const bool& stop) {
+  co_await open_fleet(options, {.count = options.connections, .user = [](std::size_t) { return std::string("fanout"); }},
+                      stats, stop);
+  const auto everyone = [](std::uint64_t) { return std::string("fanout"); };
+  json::array steps;
+  json::object best;
+  for (const double rate : fanout_rates(options)) {
+    json::object step = co_await measured_emits(options, stats, rate, options.step_seconds, everyone);
+    print_step(step);
+    const bool last = saturated(step);
+    if (best.empty() || step["delivered_per_s"].as_double() > best["delivered_per_s"].as_double()) best = step;
+    steps.push_back(std::move(step));
+    if (last || stats.lost > 0) break;
+  }
+  // Latency where the server has headroom: half the best rate.
+  const double half_rate = std::max(1.0, best["sent_rate"].as_double() / 2);
+  json::object half = co_await measured_emits(options, stats, half_rate, options.step_seconds, everyone);
+  print_step(half);
+  co_return json::object{{"steps", std::move(steps)}, {"saturation", std::move(best)}, {"half_saturation", std::move(half)}};
+}
+
+// users, scale and polling: one event at a time to one user.
+asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& stats, const bool& stop,
+                                       transport over, double rate, bool random_user) {
+  const interval whole(options);
+  co_await open_fleet(options, {.count = options.connections, .over = over,
+                                .user = [](std::size_t i) { return "u" + std::to_string(i); }},
+                      stats, stop);
+  std::mt19937_64 random(42);
+  const auto users = options.connections;
+  json::object run = co_await measured_emits(options, stats, rate, options.duration_seconds, [&](std::uint64_t n) {
+    return "u" + std::to_string(random_user ? random() % users : n % users);
+  });
+  print_step(run);
+  run["connect_phase"] = whole.figures();
+  co_return run;
+}
+
+asio::awaitable<json::object> connect_rate(const run_options& options, fleet_stats& stats, const bool& stop) {
+  const interval measured(options);
+  co_await open_fleet(options, {.count = options.connect_total,
+                                .user = [](std::size_t i) { return "c" + std::to_string(i); },
+                                .close_when_connected = true},
+                      stats, stop);
+  const double wall = measured.wall();
+  co_await pause(std::chrono::milliseconds(500));  // the server finishes closing the last ones
+  json::object figures = measured.figures();
+  const double cpu = figures["server_cpu_s"].as_double();
+  figures["connections_per_s"] = static_cast<double>(stats.connected) / wall;
+  figures["connections_per_cpu_s"] = cpu > 0 ? static_cast<double>(stats.connected) / cpu : 0.0;
+  figures["cpu_us_per_connection"] = stats.connected ? cpu * 1e6 / static_cast<double>(stats.connected) : 0.0;
+  co_return figures;
+}
+
+asio::awaitable<json::object> idle(const run_options& options, fleet_stats& stats, const bool& stop) {
+  const process_sample before = sample_process(options.server_pid);
+  co_await open_fleet(options, {.count = options.connections, .user = [](std::size_t i) { return "i" + std::to_string(i); }},
+                      stats, stop);
+  co_await pause(std::chrono::seconds(2));  // allocations settle
+  const process_sample after = sample_process(options.server_pid);
+  const double delta = after.rss_kib - before.rss_kib;
+  co_return json::object{{"rss_before_kib", before.rss_kib}, {"rss_after_kib", after.rss_kib},
+                         {"bytes_per_connection", stats.connected ? delta * 1024 / static_cast<double>(stats.connected) : 0.0}};
+}
+
+}  // namespace
+
+asio::awaitable<json::object> run_scenario(const run_options& options) {
+  fleet_stats stats;
+  bool stop = false;
+  const std::string& s = options.scenario;
+  const double n = static_cast<double>(options.connections);
+  json::object figures;
+  if (s == "fanout") figures = co_await fanout(options, stats, stop);
+  else if (s == "users") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : 20'000, true);
+  else if (s == "scale") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : n / 10, false);
+  else if (s == "polling") figures = co_await targeted(options, stats, stop, transport::polling, options.rate > 0 ? options.rate : n, false);
+  else if (s == "connect") figures = co_await connect_rate(options, stats, stop);
+  else if (s == "idle") figures = co_await idle(options, stats, stop);
+  else throw std::invalid_argument("unknown scenario " + s);
+  stop = true;
+  const process_sample end = sample_process(options.server_pid);
+  co_return json::object{
+      {"scenario", s},
+      {"server", options.server_name},
+      {"parameters", {{"connections", options.connections}, {"rate", options.rate}, {"connect_total", options.connect_total},
+                      {"step_s", options.step_seconds}, {"duration_s", options.duration_seconds},
+                      {"payload_bytes", options.payload_bytes}, {"source_addresses", options.server.sources}}},
+      {"clients", fleet_figures(stats)},
+      {"figures", std::move(figures)},
+      {"server_process", {{"cpu_s", end.cpu_seconds}, {"rss_kib", end.rss_kib}, {"peak_rss_kib", end.peak_rss_kib}}}};
+}
+
+}  // namespace switchboard::bench

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Prints the figures of one bench/run.sh scenario and switchboard's ratios against the Node.js
+reference and the floor; for fanout, also draws throughput against offered rate (fanout.png
+beside the results) when matplotlib is installed."""
+import json
+import sys
+from pathlib import Path
+
+
+def headline(run):
+    """The scenario's figures that the targets are stated in, as (label, value, higher_is_better)."""
+    f = run["figures"]
+    s = run["scenario"]
+    if s == "fanout":
+        sat, half = f["saturation"], f["half_saturation"]["latency"]
+        return [("delivered msg/s", sat["delivered_per_s"], True),
+                ("msg per CPU-s", sat["delivered_per_cpu_s"], True),
+                ("CPU us/msg", sat["cpu_us_per_delivered"], False),
+                ("p99 ms at half", half.get("p99_ms", 0), False)]
+    if s in ("users", "scale", "polling"):
+        lat = f["latency"]
+        rows = [("events/s", f["delivered_per_s"], True),
+                ("events per CPU-s", f["delivered_per_cpu_s"], True),
+                ("CPU us/event", f["cpu_us_per_delivered"], False),
+                ("p50 ms", lat.get("p50_ms", 0), False),
+                ("p99 ms", lat.get("p99_ms", 0), False)]
+        if s == "scale":
+            rows.append(("peak RSS MiB", run["server_process"]["peak_rss_kib"] / 1024, False))
+        return rows
+    if s == "connect":
+        return [("conn/s", f["connections_per_s"], True),
+                ("conn per CPU-s", f["connections_per_cpu_s"], True),
+                ("CPU us/conn", f["cpu_us_per_connection"], False)]
+    if s == "idle":
+        return [("bytes RSS/conn", f["bytes_per_connection"], False)]
+    return []
+
+
+def main(path):
+    runs = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    by_name = {r["server"]: r for r in runs}
+    scenario = runs[0]["scenario"]
+    print(f"\n{scenario}: " + ", ".join(f"{r['server']} {r['clients']['connected']} connected/"
+                                       f"{r['clients']['refused']} refused/{r['clients']['lost']} lost" for r in runs))
+    names = [r["server"] for r in runs]
+    print(f"{'':22}" + "".join(f"{n:>24}" for n in names))
+    for i, (label, _, _) in enumerate(headline(runs[0])):
+        print(f"{label:22}" + "".join(f"{headline(r)[i][1]:>24,.2f}" for r in runs))
+    sb = by_name.get("switchboard")
+    for other in ("reference", "floor"):
+        if not sb or other not in by_name:
+            continue
+        ratios = []
+        for (label, mine, higher), (_, theirs, _) in zip(headline(sb), headline(by_name[other])):
+            if mine and theirs:
+                ratios.append(f"{label} {mine / theirs if higher else theirs / mine:.2f}x")
+        print(f"switchboard vs {other} (>1 means switchboard is better): " + ", ".join(ratios))
+    if scenario == "fanout":
+        chart(runs, Path(path).with_name("fanout.png"))
+
+
+def chart(runs, png):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib not installed: no chart)")
+        return
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for r in runs:
+        steps = r["figures"]["steps"]
+        n = r["parameters"]["connections"]
+        ax.plot([s["offered_rate"] * n for s in steps], [s["delivered_per_s"] for s in steps], marker="o", label=r["server"])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("offered messages per second (broadcasts/s x sockets)")
+    ax.set_ylabel("delivered messages per second")
+    ax.set_title(f"fanout: {runs[0]['parameters']['connections']} sockets in one room, server on one core")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    print(f"chart: {png}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
