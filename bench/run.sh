@@ -4,7 +4,8 @@
 # CPU 0 (switchboard with one shard), the load generator to CPU 1; then switchboard again with a
 # shard per core, unpinned. Prints the ratios; the JSON lines go to $BENCH_OUT/SCENARIO.jsonl.
 #
-# Scenarios: fanout users connect idle scale polling (see docs/BENCHMARKS.md).
+# Scenarios: fanout users connect idle scale polling (see docs/BENCHMARKS.md). Extra arguments
+# after the scenario (or after --smoke) go to switchboard-bench, e.g. --fanout-rates 8,16.
 # --smoke: tiny sizes, to prove the scenario works (make test); it asserts no timing.
 set -euo pipefail
 
@@ -12,7 +13,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 out=${BENCH_OUT:-$build/bench-results}
 scenario=${1:?usage: bench/run.sh SCENARIO [--smoke]}
-smoke=${2:-}
+shift
+smoke=
+if [ "${1:-}" = --smoke ]; then smoke=--smoke; shift; fi
+extra=("$@")
 secret=bench-secret-bench-secret-bench-secret-0123456789abcdef
 api_key=bench-api-key-0123456789abcdef
 mkdir -p "$out"
@@ -32,7 +36,7 @@ case "$scenario" in
   polling) args=(--connections 2000 --duration 10) ;;
   *) echo "unknown scenario $scenario (fanout users connect idle scale polling)" >&2; exit 2 ;;
 esac
-if [ "$smoke" = --smoke ]; then
+if [ -n "$smoke" ]; then
   case "$scenario" in
     fanout)  args=(--connections 50 --fanout-rates 5,10 --step-seconds 1) ;;
     connect) args=(--connect-total 200 --handshake-concurrency 20) ;;
@@ -61,28 +65,38 @@ start() {
   echo "$name did not start" >&2; exit 1
 }
 
-stop() { kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+# A server must exit 0 on SIGTERM (under ASan, a leak report makes it fail).
+stop() {
+  kill -TERM "$server_pid"
+  local status=0
+  wait "$server_pid" || status=$?
+  [ "$status" -eq 0 ] || { echo "the server exited with status $status:" >&2; tail -20 "$out"/*.log >&2; exit 1; }
+}
 
 measure() {
-  local name=$1 kind=$2
+  local name=$1 kind=$2 cpus=${3:-1}
   echo "== $scenario: $name" >&2
   taskset -c 1 "$build/bin/switchboard-bench" "$scenario" --url "http://127.0.0.1:$server_port" --kind "$kind" \
-    --name "$name" --server-pid "$server_pid" --jwt-secret "$secret" --api-key "$api_key" "${args[@]}" >> "$results"
+    --name "$name" --server-pid "$server_pid" --server-cpus "$cpus" --jwt-secret "$secret" --api-key "$api_key" "${args[@]}" "${extra[@]}" >> "$results"
 }
 
 data=$(mktemp -d)
 trap 'cleanup; rm -rf "$data"' EXIT
 switchboard=("$build/bin/switchboard" serve --config "$root/bench/switchboard.toml" --set "server.data_dir=$data")
 
-start switchboard 0 "${switchboard[@]}" --set server.threads=1
-measure switchboard switchboard; stop
-start reference 0 node "$root/bench/reference/server.mjs" --port 0 --jwt-secret "$secret" --api-key "$api_key"
-measure reference reference; stop
-if [ "$scenario" != polling ]; then  # the floor speaks WebSocket only
-  start floor 0 "$build/bin/floor_server" --port 0
-  measure floor floor; stop
-fi
-start switchboard-all-cores all "${switchboard[@]}" --set server.threads=0
-measure switchboard-all-cores switchboard; stop
+# BENCH_SERVERS picks some of them, e.g. "switchboard floor" while working on one figure.
+servers=${BENCH_SERVERS:-switchboard reference floor switchboard-all-cores}
+[ "$scenario" = polling ] && servers=${servers//floor/}  # the floor speaks WebSocket only
+for name in $servers; do
+  case "$name" in
+    switchboard) start "$name" 0 "${switchboard[@]}" --set server.threads=1; measure "$name" switchboard ;;
+    reference) start "$name" 0 node "$root/bench/reference/server.mjs" --port 0 --jwt-secret "$secret" --api-key "$api_key"
+               measure "$name" reference ;;
+    floor) start "$name" 0 "$build/bin/floor_server" --port 0; measure "$name" floor ;;
+    switchboard-all-cores) start "$name" all "${switchboard[@]}" --set server.threads=0; measure "$name" switchboard "$(nproc)" ;;
+    *) echo "unknown server $name" >&2; exit 2 ;;
+  esac
+  stop
+done
 
 python3 "$root/bench/report.py" "$results"

@@ -29,17 +29,19 @@ int main(int argc, char** argv) {
   CLI::App app{"switchboard-bench: Socket.IO load generator (see bench/run.sh and docs/BENCHMARKS.md)"};
   run_options options;
   std::string url, kind = "switchboard";
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // run.sh's extra arguments win
   app.add_option("scenario", options.scenario, "fanout | users | connect | idle | scale | polling")
       ->required()->check(CLI::IsMember({"fanout", "users", "connect", "idle", "scale", "polling"}));
   app.add_option("--url", url, "the server, http://ADDRESS:PORT")->required();
   app.add_option("--kind", kind, "how to trigger emits")->check(CLI::IsMember({"switchboard", "reference", "floor"}));
   app.add_option("--name", options.server_name, "the server's name in the report (default: --kind)");
   app.add_option("--server-pid", options.server_pid, "the server process, for its CPU time and RSS")->required();
+  app.add_option("--server-cpus", options.server_cpus, "cores the server may use (fanout saturation is 95% of them)");
   app.add_option("--jwt-secret", options.jwt_secret, "HS256 secret the server verifies tokens with")->required();
   app.add_option("--api-key", options.api_key, "REST emit API key");
   app.add_option("--connections", options.connections, "clients (fanout, users, idle, scale, polling)");
   app.add_option("--rate", options.rate, "events per second (users, scale, polling)");
-  app.add_option("--fanout-rates", options.fanout_rates, "broadcast rates to step through (default: x1.5 from 5/s until saturation)")->delimiter(',');
+  app.add_option("--fanout-rates", options.fanout_rates, "broadcast rates to step through (default: x1.5 from 5/s until saturation)")->delimiter(',')->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--step-seconds", options.step_seconds, "seconds per fanout rate");
   app.add_option("--duration", options.duration_seconds, "seconds of events (users, scale, polling)");
   app.add_option("--connect-total", options.connect_total, "connections to open and close (connect)");

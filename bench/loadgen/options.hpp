@@ -12,6 +12,7 @@ struct run_options {
   std::string server_name;  // for the report
   std::string scenario;
   int server_pid = 0;       // CPU and RSS come from the kernel's accounting of this process
+  double server_cpus = 1;   // cores the server may use: saturation is 95% of them
   std::size_t connections = 1000;
   double rate = 0;                  // events per second (users, scale, polling); 0: the scenario's default
   std::vector<double> fanout_rates; // broadcasts per second; empty: a geometric ramp until saturation

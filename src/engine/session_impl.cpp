@@ -1,5 +1,7 @@
 #include "session_impl.hpp"
 
+#include <boost/asio/dispatch.hpp>
+
 #include <boost/asio/post.hpp>
 
 #include "errors.hpp"
@@ -103,7 +105,7 @@ void session_impl::flush() {
     }
     owner_->traffic_[shard_].bytes_out.fetch_add(bytes, std::memory_order_relaxed);
     channel_->write(std::move(batch), [self = shared_from_this(), channel = channel_.get()](bool ok) {
-      boost::asio::post(self->context_, [self, channel, ok] {
+      boost::asio::dispatch(self->context_, [self, channel, ok] {
         if (channel != self->channel_.get()) return;
         self->channel_writing_ = false;
         if (!ok) return self->end("transport error", farewell::close_packet);

@@ -1,6 +1,8 @@
 #pragma once
-// websocket_channel over a Beast WebSocket stream: the handshake, a read loop, and an ordered
+// websocket_channel over a Beast WebSocket stream, for connections that negotiate permessage-deflate
+// (raw_websocket_session serves the others): the handshake, a read loop, and an ordered
 // write queue of encoded frames. Everything runs on the shard of the connection it came from.
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -54,9 +56,11 @@ class websocket_session final : public websocket_channel,
     });
   }
 
+  // Inline when called on the connection's shard (a broadcast reaches thousands of sockets
+  // there: a post per recipient would cost an allocation and a queue round trip each).
   void write(std::vector<wire::frame_ptr> frames, written_handler done) override {
-    boost::asio::post(executor_, [self = this->shared_from_this(), frames = std::move(frames),
-                                  done = std::move(done)]() mutable {
+    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frames = std::move(frames),
+                                      done = std::move(done)]() mutable {
       if (self->finished_) {
         if (done) done(false);
         return;

@@ -70,13 +70,14 @@ void shard_index::for_each(const std::set<std::string>& rooms, const std::set<st
     }
     return;
   }
+  const bool one_room = rooms.size() == 1;  // its members are distinct: no set to keep
   std::unordered_set<socket_impl*> seen;
   for (const auto& room : rooms) {
     const auto members = rooms_.find(room);
     if (members == rooms_.end()) continue;
     for (socket_impl* s : members->second) {
       const auto owner = sockets_.find(s);
-      if (owner != sockets_.end() && !excluded(s, except) && seen.insert(s).second) f(*owner->second);
+      if (owner != sockets_.end() && !excluded(s, except) && (one_room || seen.insert(s).second)) f(*owner->second);
     }
   }
 }

@@ -55,10 +55,17 @@ const unsigned char* bytes_of(std::string_view s) noexcept {
 }
 
 }  // namespace
+}  // namespace switchboard::wire::detail
+
+namespace switchboard::wire {
 
 bool is_valid_utf8(std::string_view bytes) noexcept {
-  return valid_utf8_prefix(bytes_of(bytes), bytes.size()) == bytes.size();
+  return detail::valid_utf8_prefix(detail::bytes_of(bytes), bytes.size()) == bytes.size();
 }
+
+}  // namespace switchboard::wire
+
+namespace switchboard::wire::detail {
 
 void append_utf8_replacing_invalid(std::string_view bytes, std::string& out) {
   static constexpr char replacement[] = "\xef\xbf\xbd";

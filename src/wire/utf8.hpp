@@ -3,10 +3,12 @@
 #include <string>
 #include <string_view>
 
+#include "switchboard/wire/utf8.hpp"
+
 namespace switchboard::wire::detail {
 
 // Whether `bytes` is entirely valid UTF-8; the fast path that lets a decoder copy valid text once.
-bool is_valid_utf8(std::string_view bytes) noexcept;
+using wire::is_valid_utf8;
 
 // Appends `bytes` to `out` with each maximal invalid subpart replaced by U+FFFD, as the WHATWG
 // decoder (and so Node's Buffer.toString) does; `out` then holds only valid UTF-8.

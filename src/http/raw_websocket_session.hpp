@@ -1,0 +1,300 @@
+#pragma once
+// websocket_channel without per-message compression, the default and the hot path of every
+// broadcast. Beast answers the upgrade; then the stream is taken back and framed here, so that
+// everything queued for a connection goes out in one gather write: the frame bytes are the
+// ones encoded once per broadcast, only the 2-10 byte headers are per connection. Control
+// frames (pong, close) go through the same queue, so nothing interleaves on the wire.
+// (websocket_session, on Beast's stream, serves connections that negotiate permessage-deflate.)
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/websocket.hpp>
+#include <atomic>
+#include <optional>
+
+#include "switchboard/http/websocket_channel.hpp"
+#include "switchboard/wire/utf8.hpp"
+#include "websocket_frames.hpp"
+
+namespace switchboard::http::detail {
+
+template <class Stream>
+class raw_websocket_session final : public websocket_channel,
+                                    public std::enable_shared_from_this<raw_websocket_session<Stream>> {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  static constexpr std::chrono::seconds close_grace{5};
+
+  raw_websocket_session(executor_type executor, websocket_options options, websocket_upgrade::message_handler on_message,
+                        websocket_upgrade::closed_handler on_closed)
+      : close_timer_(executor),
+        executor_(std::move(executor)),
+        options_(options),
+        on_message_(std::move(on_message)),
+        on_closed_(std::move(on_closed)) {}
+
+  // On the shard: Beast validates the upgrade request and answers it.
+  void begin(Stream stream, request upgrade_request) {
+    namespace websocket = boost::beast::websocket;
+    auto handshake = std::make_shared<websocket::stream<Stream>>(std::move(stream));
+    boost::beast::get_lowest_layer(*handshake).expires_never();  // Engine.IO's heartbeat watches the peer
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = websocket::stream_base::none();
+    handshake->set_option(timeouts);
+    auto upgrade = std::make_shared<request>(std::move(upgrade_request));
+    handshake->async_accept(*upgrade, [self = this->shared_from_this(), handshake, upgrade](boost::beast::error_code ec) {
+      if (ec) return self->finish();
+      self->stream_.emplace(std::move(handshake->next_layer()));
+      self->open_ = true;
+      self->do_read();
+      self->maybe_write();
+    });
+  }
+
+  // Inline when called on the connection's shard: a broadcast reaches thousands of sockets
+  // there, and a post per recipient would cost an allocation and a queue round trip each.
+  void write(std::vector<wire::frame_ptr> frames, written_handler done) override {
+    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frames = std::move(frames),
+                                      done = std::move(done)]() mutable {
+      if (self->finished_ || self->close_queued_) {
+        if (done) done(false);
+        return;
+      }
+      self->queue_.push_back({std::move(frames), {}, std::move(done)});
+      self->maybe_write();
+    });
+  }
+
+  // A peer that stops reading would stall the queued writes and the close handshake behind
+  // them: after close_grace the connection is cut.
+  void close() override {
+    boost::asio::post(executor_, [self = this->shared_from_this()] { self->send_close(ws::close_code::normal); });
+  }
+
+  void consumed() override {
+    // Only the call that brings the count below the window can find the reader paused.
+    if (unconsumed_.fetch_sub(1, std::memory_order_acq_rel) != read_ahead) return;
+    boost::asio::post(executor_, [self = this->shared_from_this()] {
+      if (!self->read_paused_ || self->finished_) return;
+      self->read_paused_ = false;
+      self->process_input();
+    });
+  }
+
+ private:
+  struct outgoing {
+    std::vector<wire::frame_ptr> frames;
+    std::string control;  // a whole control frame, when frames is empty
+    written_handler done;
+  };
+
+  static constexpr int read_ahead = 16;
+  static constexpr std::size_t read_chunk = 2048;
+
+  // --- reading -------------------------------------------------------------------------------
+
+  void do_read() {
+    if (finished_ || reading_ || close_received_) return;
+    reading_ = true;
+    const std::size_t used = input_.size();
+    input_.resize(used + read_chunk);
+    stream_->async_read_some(boost::asio::buffer(input_.data() + used, read_chunk),
+                             [self = this->shared_from_this(), used](boost::beast::error_code ec, std::size_t n) {
+                               self->reading_ = false;
+                               self->input_.resize(used + n);
+                               if (ec) return self->finish();
+                               self->process_input();
+                             });
+  }
+
+  // Delivers every complete frame in the input, then reads more unless paused or closing.
+  void process_input() {
+    std::size_t at = 0;
+    while (!finished_ && !draining_ && !close_received_ && !read_paused_) {
+      ws::client_header header;
+      const auto state = ws::parse_client_header(std::string_view(input_).substr(at), header);
+      if (state == ws::parsed::protocol_error) {
+        fail(ws::close_code::protocol_error);
+        break;
+      }
+      if (state == ws::parsed::incomplete) break;
+      if (header.length > options_.max_message_size ||
+          message_.size() + header.length > options_.max_message_size) {
+        fail(ws::close_code::too_big);
+        break;
+      }
+      if (input_.size() - at - header.size < header.length) break;
+      char* payload = input_.data() + at + header.size;
+      const auto size = static_cast<std::size_t>(header.length);
+      ws::unmask(payload, size, header.mask);
+      at += header.size + size;
+      on_frame(header, std::string_view(payload, size));
+    }
+    if (draining_) at = input_.size();
+    input_.erase(0, at);
+    if (input_.empty()) std::string().swap(input_);  // an idle socket holds no read buffer
+    if (!read_paused_) do_read();
+  }
+
+  void on_frame(const ws::client_header& header, std::string_view payload) {
+    switch (header.op) {
+      case ws::opcode::ping: return queue_control(ws::server_frame(ws::opcode::pong, payload));
+      case ws::opcode::pong: return;
+      case ws::opcode::close: return on_peer_close();
+      case ws::opcode::text:
+      case ws::opcode::binary:
+        if (in_message_) return fail(ws::close_code::protocol_error);
+        message_binary_ = header.op == ws::opcode::binary;
+        if (header.fin) return deliver(std::string(payload));
+        in_message_ = true;
+        message_.assign(payload);
+        return;
+      case ws::opcode::continuation:
+        if (!in_message_) return fail(ws::close_code::protocol_error);
+        message_.append(payload);
+        if (!header.fin) return;
+        in_message_ = false;
+        return deliver(std::exchange(message_, {}));
+    }
+  }
+
+  void deliver(std::string data) {
+    if (!message_binary_ && !wire::is_valid_utf8(data)) return fail(ws::close_code::invalid_payload);
+    if (unconsumed_.fetch_add(1, std::memory_order_acq_rel) + 1 >= read_ahead) read_paused_ = true;
+    if (on_message_) on_message_(message_binary_, std::move(data));
+  }
+
+  // The peer's close: answered, or, when we sent ours first, the handshake is complete once
+  // our close frame is out.
+  void on_peer_close() {
+    close_received_ = true;
+    if (!close_queued_) return send_close(ws::close_code::normal);
+    if (!writing_ && queue_.empty()) finish();
+  }
+
+  // Closes with `code`, then reads and discards until the peer hangs up or close_grace ends:
+  // closing a socket with unread input would reset it, and the peer could lose our close frame.
+  void fail(std::uint16_t code) {
+    draining_ = true;
+    send_close(code);
+  }
+
+  // --- writing -------------------------------------------------------------------------------
+
+  void queue_control(std::string frame) {
+    if (finished_ || close_queued_) return;
+    queue_.push_back({{}, std::move(frame), {}});
+    maybe_write();
+  }
+
+  // Queues a close frame behind what is already queued; the connection is cut after the
+  // peer answers, or after close_grace.
+  void send_close(std::uint16_t code) {
+    if (finished_ || close_queued_) return;
+    queue_control(ws::close_frame(code));
+    close_queued_ = true;
+    close_timer_.expires_after(close_grace);
+    close_timer_.async_wait([weak = std::weak_ptr<raw_websocket_session>(this->shared_from_this())](boost::system::error_code ec) {
+      if (auto s = weak.lock(); s && !ec) s->finish();
+    });
+  }
+
+  // Writes everything queued in one gather write; another write starts when it completes.
+  void maybe_write() {
+    if (!open_ || writing_ || finished_ || queue_.empty()) return;
+    writing_ = true;
+    std::swap(sending_, queue_);  // sending_ was empty
+    std::size_t messages = 0;
+    for (const auto& item : sending_) {
+      for (const auto& frame : item.frames) messages += frame->websocket_messages().size();
+    }
+    headers_.resize(messages * ws::max_header_size);  // sized first: buffers point into it
+    buffers_.clear();
+    unsigned char* header = headers_.data();
+    for (const auto& item : sending_) {
+      if (!item.control.empty()) buffers_.emplace_back(boost::asio::buffer(item.control));
+      for (const auto& frame : item.frames) {
+        for (const auto& message : frame->websocket_messages()) {
+          const auto op = message.binary ? ws::opcode::binary : ws::opcode::text;
+          const std::size_t n = ws::write_server_header(op, message.bytes.size(), header);
+          buffers_.emplace_back(header, n);
+          buffers_.emplace_back(boost::asio::buffer(message.bytes));
+          header += n;
+        }
+      }
+    }
+    const auto written = [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+      if (ec || self->finished_) return self->finish();
+      self->writing_ = false;
+      std::swap(self->sent_, self->sending_);  // both keep their capacity: no allocation per write
+      for (auto& item : self->sent_) {
+        if (item.done) item.done(true);
+      }
+      self->sent_.clear();
+      if (self->close_queued_ && self->close_received_ && self->queue_.empty()) return self->finish();
+      self->maybe_write();
+    };
+    if constexpr (requires(Stream& s) { s.next_layer(); }) {
+      // TLS writes one record per buffer: the queue goes out as one contiguous block instead.
+      flat_.clear();
+      for (const auto& b : buffers_) flat_.append(static_cast<const char*>(b.data()), b.size());
+      boost::asio::async_write(*stream_, boost::asio::buffer(flat_), written);
+    } else {
+      // Straight to the socket: Beast's stream adds timeout bookkeeping to every operation.
+      boost::asio::async_write(boost::beast::get_lowest_layer(*stream_).socket(), buffers_, written);
+    }
+  }
+
+  // Whatever ended the connection: fail the writes still queued, report once.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    open_ = false;
+    close_timer_.cancel();
+    std::vector<outgoing> unsent = std::move(sending_);
+    std::move(queue_.begin(), queue_.end(), std::back_inserter(unsent));
+    sending_.clear();
+    queue_.clear();
+    for (auto& item : unsent) {
+      if (item.done) item.done(false);
+    }
+    if (stream_) {
+      boost::beast::error_code ignored;
+      boost::beast::get_lowest_layer(*stream_).socket().close(ignored);
+    }
+    auto on_closed = std::move(on_closed_);
+    on_message_ = nullptr;
+    if (on_closed) on_closed();
+  }
+
+  boost::asio::steady_timer close_timer_;
+  executor_type executor_;
+  websocket_options options_;
+  websocket_upgrade::message_handler on_message_;
+  websocket_upgrade::closed_handler on_closed_;
+  std::optional<Stream> stream_;
+  std::string input_;    // received bytes not yet framed
+  std::string message_;  // a fragmented message so far
+  bool message_binary_ = false;
+  bool in_message_ = false;
+  std::vector<outgoing> queue_;  // a vector: a deque allocates its map even when empty
+  std::vector<outgoing> sending_;
+  std::vector<outgoing> sent_;
+  std::vector<unsigned char> headers_;
+  std::vector<boost::asio::const_buffer> buffers_;
+  std::string flat_;
+  std::atomic<int> unconsumed_{0};  // messages delivered, not yet consumed(); any thread
+  bool read_paused_ = false;
+  bool reading_ = false;
+  bool open_ = false;
+  bool writing_ = false;
+  bool close_queued_ = false;
+  bool close_received_ = false;
+  bool draining_ = false;  // after a protocol failure
+  bool finished_ = false;
+};
+
+}  // namespace switchboard::http::detail
