@@ -14,7 +14,7 @@ help:
 	@echo "make run    install what is missing, build, start the server on its embedded defaults"
 	@echo "make test   install what is missing, build, run every test (unit, sanitizers, fuzz smoke, integration, e2e)"
 	@echo "make fuzz   run each fuzzer for $(LONG_FUZZ_SECONDS) s"
-	@echo "make bench  codec micro-benchmarks, side by side with the Node.js reference codecs"
+	@echo "make bench  codec micro-benchmarks and every server scenario, side by side with Node.js (docs/BENCHMARKS.md)"
 	@echo "make debug  Debug build in $(DEBUG_DIR)/"
 
 deps:
@@ -55,8 +55,13 @@ fuzz: FUZZ_SECONDS := $(LONG_FUZZ_SECONDS)
 fuzz: fuzz-build
 	@cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
 
+# The codec micro-benchmarks, then every server scenario side by side (docs/BENCHMARKS.md).
+BENCH_SCENARIOS ?= fanout users connect idle polling scale
 bench: build
+	@scripts/install-deps.sh bench
 	@node bench/micro/compare.mjs $(BUILD_DIR)/bin/wire_bench
+	@for scenario in $(BENCH_SCENARIOS); do BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bench/run.sh $$scenario || exit 1; done
+	@BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bench/callgrind.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(DEBUG_DIR)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the figures of one bench/run.sh scenario and switchboard's ratios against the Node.js
+"""bench/report.py [--markdown] RESULTS.jsonl: prints the figures of one bench/run.sh scenario and switchboard's ratios against the Node.js
 reference and the floor; for fanout, also draws throughput against offered rate (fanout.png
 beside the results) when matplotlib is installed."""
 import json
@@ -36,16 +36,21 @@ def headline(run):
     return []
 
 
-def main(path):
+def main(path, markdown=False):
     runs = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
     by_name = {r["server"]: r for r in runs}
     scenario = runs[0]["scenario"]
     print(f"\n{scenario}: " + ", ".join(f"{r['server']} {r['clients']['connected']} connected/"
                                        f"{r['clients']['refused']} refused/{r['clients']['lost']} lost" for r in runs))
     names = [r["server"] for r in runs]
-    print(f"{'':22}" + "".join(f"{n:>24}" for n in names))
-    for i, (label, _, _) in enumerate(headline(runs[0])):
-        print(f"{label:22}" + "".join(f"{headline(r)[i][1]:>24,.2f}" for r in runs))
+    if markdown:  # for docs/BENCHMARKS.md
+        print("| | " + " | ".join(names) + " |\n|---|" + "---:|" * len(names))
+        for i, (label, _, _) in enumerate(headline(runs[0])):
+            print(f"| {label} | " + " | ".join(f"{headline(r)[i][1]:,.2f}" for r in runs) + " |")
+    else:
+        print(f"{'':22}" + "".join(f"{n:>24}" for n in names))
+        for i, (label, _, _) in enumerate(headline(runs[0])):
+            print(f"{label:22}" + "".join(f"{headline(r)[i][1]:>24,.2f}" for r in runs))
     sb = by_name.get("switchboard")
     for other in ("reference", "floor"):
         if not sb or other not in by_name:
@@ -85,4 +90,5 @@ def chart(runs, png):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    args = [a for a in sys.argv[1:] if a != "--markdown"]
+    main(args[0], markdown="--markdown" in sys.argv)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs every system package and npm test dependency switchboard needs. Idempotent.
+# Usage: scripts/install-deps.sh [bench]
 # Boost 1.81 only: Debian's default Boost (1.74) must not be installed beside it.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ packages=(
   python3-socketio python3-websocket python3-requests python3-jwt
   chromium
 )
+# `install-deps.sh bench`: also what `make bench` needs (callgrind, the fanout chart).
+[ "${1:-}" = bench ] && packages+=(valgrind python3-matplotlib)
 # Node.js may come from another packaging of nodejs that bundles npm; only add Debian's when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

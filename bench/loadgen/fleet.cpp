@@ -22,11 +22,13 @@ std::string token_for(const run_options& options, const std::string& user) {
 }
 
 asio::awaitable<bool> wait_for(std::function<bool()> done, std::function<std::uint64_t()> progress,
-                               std::chrono::milliseconds idle_limit) {
+                               std::chrono::milliseconds idle_limit, std::chrono::milliseconds limit) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   auto last = progress();
   auto last_change = std::chrono::steady_clock::now();
+  const auto deadline = last_change + limit;
   while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) co_return false;
     timer.expires_after(std::chrono::milliseconds(5));
     co_await timer.async_wait(asio::use_awaitable);
     if (const auto now = progress(); now != last) {

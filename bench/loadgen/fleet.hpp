@@ -26,8 +26,9 @@ std::string token_for(const run_options& options, const std::string& user);
 boost::asio::awaitable<void> open_fleet(const run_options& options, fleet_plan plan, fleet_stats& stats,
                                         const bool& stop);
 
-// Waits until `done` holds, or `idle_limit` passes with `progress` unchanged.
+// Waits until `done` holds, or `idle_limit` passes with `progress` unchanged, or `limit` passes.
 boost::asio::awaitable<bool> wait_for(std::function<bool()> done, std::function<std::uint64_t()> progress,
-                                      std::chrono::milliseconds idle_limit);
+                                      std::chrono::milliseconds idle_limit,
+                                      std::chrono::milliseconds limit = std::chrono::hours(1));
 
 }  // namespace switchboard::bench

@@ -67,12 +67,14 @@ asio::awaitable<json::object> measured_emits(const run_options& options, fleet_s
                  .make = [&](std::uint64_t n) { return event_for_user(options, pick(n), n); }};
   const emit_totals totals = co_await run_emits(options.server, options.api_key, plan);
   const auto delivered = [&] { return stats.received - received_before; };
+  // A server that cannot keep up shows as deliveries still arriving long after the emits.
   const bool drained = co_await wait_for([&] { return delivered() >= totals.recipients; }, delivered,
-                                         std::chrono::seconds(2));
+                                         std::chrono::seconds(2), std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
   json::object step = measured.figures();
   const double cpu = step["server_cpu_s"].as_double();
   const double wall = step["wall_s"].as_double();
   const auto count = static_cast<double>(delivered());
+  step["step_s"] = seconds;
   step["offered_rate"] = rate;
   step["sent_rate"] = static_cast<double>(totals.sent) / seconds;
   step["emit_failures"] = totals.failed;
@@ -91,6 +93,7 @@ bool saturated(const json::object& step, double server_cpus) {
   const auto number = [&](const char* key) { return step.at(key).to_number<double>(); };
   const auto& latency = step.at("latency").as_object();
   return !step.at("drained").as_bool() || number("delivered") < 0.97 * number("expected") ||
+         number("delivered_per_s") < 0.8 * number("expected") / number("step_s") ||
          number("server_cpu_utilization") > 0.95 * server_cpus || number("sent_rate") < 0.9 * number("offered_rate") ||
          (latency.contains("p99_ms") && latency.at("p99_ms").as_double() > 1000);
 }
@@ -139,6 +142,7 @@ asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& 
   co_await open_fleet(options, {.count = options.connections, .over = over,
                                 .user = [](std::size_t i) { return "u" + std::to_string(i); }},
                       stats, stop);
+  std::cerr << "connected " << stats.connected << " clients" << std::endl;
   std::mt19937_64 random(42);
   const auto users = options.connections;
   json::object run = co_await measured_emits(options, stats, rate, options.duration_seconds, [&](std::uint64_t n) {

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/websocket.hpp>
+#include <array>
 #include <atomic>
 #include <optional>
 
@@ -47,7 +48,12 @@ class raw_websocket_session final : public websocket_channel,
     auto upgrade = std::make_shared<request>(std::move(upgrade_request));
     handshake->async_accept(*upgrade, [self = this->shared_from_this(), handshake, upgrade](boost::beast::error_code ec) {
       if (ec) return self->finish();
-      self->stream_.emplace(std::move(handshake->next_layer()));
+      if constexpr (is_tls) {
+        self->transport_.emplace(std::move(handshake->next_layer()));
+      } else {  // the bare socket: Beast's stream would add two timers and their state to every connection
+        self->transport_.emplace(handshake->next_layer().release_socket());
+        self->transport_->non_blocking(true);
+      }
       self->open_ = true;
       self->do_read();
       self->maybe_write();
@@ -91,23 +97,49 @@ class raw_websocket_session final : public websocket_channel,
     written_handler done;
   };
 
+  static constexpr bool is_tls = requires(Stream& s) { s.next_layer(); };
+  using transport_type = std::conditional_t<is_tls, Stream, boost::asio::ip::tcp::socket>;
   static constexpr int read_ahead = 16;
   static constexpr std::size_t read_chunk = 2048;
 
   // --- reading -------------------------------------------------------------------------------
 
+  // Plain TCP waits for readability and then reads into one buffer per thread, so an idle
+  // connection holds no read buffer; TLS reads into the connection's own.
   void do_read() {
     if (finished_ || reading_ || close_received_) return;
     reading_ = true;
-    const std::size_t used = input_.size();
-    input_.resize(used + read_chunk);
-    stream_->async_read_some(boost::asio::buffer(input_.data() + used, read_chunk),
-                             [self = this->shared_from_this(), used](boost::beast::error_code ec, std::size_t n) {
+    if constexpr (is_tls) {
+      const std::size_t used = input_.size();
+      input_.resize(used + read_chunk);
+      transport_->async_read_some(boost::asio::buffer(input_.data() + used, read_chunk),
+                                  [self = this->shared_from_this(), used](boost::beast::error_code ec, std::size_t n) {
+                                    self->reading_ = false;
+                                    self->input_.resize(used + n);
+                                    if (ec) return self->finish();
+                                    self->process_input();
+                                  });
+    } else {
+      transport_->async_wait(boost::asio::ip::tcp::socket::wait_read,
+                             [self = this->shared_from_this()](boost::beast::error_code ec) {
                                self->reading_ = false;
-                               self->input_.resize(used + n);
-                               if (ec) return self->finish();
+                               if (ec || !self->read_available()) return self->finish();
                                self->process_input();
                              });
+    }
+  }
+
+  // Appends what the socket holds to the input; false when the peer is gone.
+  bool read_available() {
+    thread_local std::array<char, 64 * 1024> scratch;
+    for (;;) {
+      boost::beast::error_code ec;
+      const std::size_t n = transport_->read_some(boost::asio::buffer(scratch), ec);
+      if (ec == boost::asio::error::would_block) return true;
+      if (ec) return false;
+      input_.append(scratch.data(), n);
+      if (n < scratch.size() || input_.size() > options_.max_message_size) return true;
+    }
   }
 
   // Delivers every complete frame in the input, then reads more unless paused or closing.
@@ -237,14 +269,13 @@ class raw_websocket_session final : public websocket_channel,
       if (self->close_queued_ && self->close_received_ && self->queue_.empty()) return self->finish();
       self->maybe_write();
     };
-    if constexpr (requires(Stream& s) { s.next_layer(); }) {
+    if constexpr (is_tls) {
       // TLS writes one record per buffer: the queue goes out as one contiguous block instead.
       flat_.clear();
       for (const auto& b : buffers_) flat_.append(static_cast<const char*>(b.data()), b.size());
-      boost::asio::async_write(*stream_, boost::asio::buffer(flat_), written);
+      boost::asio::async_write(*transport_, boost::asio::buffer(flat_), written);
     } else {
-      // Straight to the socket: Beast's stream adds timeout bookkeeping to every operation.
-      boost::asio::async_write(boost::beast::get_lowest_layer(*stream_).socket(), buffers_, written);
+      boost::asio::async_write(*transport_, buffers_, written);
     }
   }
 
@@ -261,9 +292,13 @@ class raw_websocket_session final : public websocket_channel,
     for (auto& item : unsent) {
       if (item.done) item.done(false);
     }
-    if (stream_) {
+    if (transport_) {
       boost::beast::error_code ignored;
-      boost::beast::get_lowest_layer(*stream_).socket().close(ignored);
+      if constexpr (is_tls) {
+        boost::beast::get_lowest_layer(*transport_).socket().close(ignored);
+      } else {
+        transport_->close(ignored);
+      }
     }
     auto on_closed = std::move(on_closed_);
     on_message_ = nullptr;
@@ -275,7 +310,7 @@ class raw_websocket_session final : public websocket_channel,
   websocket_options options_;
   websocket_upgrade::message_handler on_message_;
   websocket_upgrade::closed_handler on_closed_;
-  std::optional<Stream> stream_;
+  std::optional<transport_type> transport_;
   std::string input_;    // received bytes not yet framed
   std::string message_;  // a fragmented message so far
   bool message_binary_ = false;

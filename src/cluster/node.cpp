@@ -1,0 +1,246 @@
+// The node of one namespace: what sio asks of its adapter (local first, then published), and what
+// other nodes and the emitter publish (applied through the local adapter).
+#include <boost/asio/post.hpp>
+#include <algorithm>
+#include <exception>
+#include <set>
+
+#include "cluster_core.hpp"
+#include "switchboard/log/log.hpp"
+
+namespace switchboard::cluster {
+
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+// The uid of a request, empty when it has none (the emitter).
+std::string_view uid_of(const request& r) {
+  return std::visit(
+      [](const auto& m) -> std::string_view {
+        if constexpr (std::is_same_v<std::decay_t<decltype(m.uid)>, std::optional<std::string>>) {
+          return m.uid ? std::string_view(*m.uid) : std::string_view();
+        } else {
+          return m.uid;
+        }
+      },
+      r);
+}
+
+// Rooms and except only: what a remote request targets.
+sio::broadcast_target rooms_only(const sio::broadcast_target& t) { return {t.rooms, t.except, {}}; }
+
+}  // namespace
+
+node::node(std::shared_ptr<redis_cluster::core> core, std::string nsp, std::unique_ptr<sio::adapter> local)
+    : core_(std::move(core)),
+      nsp_(std::move(nsp)),
+      uid_(random_id()),
+      channels_(core_->options.key, nsp_),
+      local_(std::move(local)),
+      strand_(boost::asio::make_strand(core_->executor)) {}
+
+void node::subscribe() {
+  const auto self = shared_from_this();
+  using kind = redis_cluster::core::route_kind;
+  core_->add_route(channels_.broadcast_pattern(), kind::broadcast, self);
+  core_->add_route(channels_.request(), kind::request, self);
+  core_->add_route(channels_.response(), kind::response, self);
+  core_->add_route(channels_.response_for(uid_), kind::response, self);
+  core_->subscriber.psubscribe({channels_.broadcast_pattern()});
+  core_->subscriber.subscribe({channels_.request(), channels_.response(), channels_.response_for(uid_)});
+}
+
+// ---- sio::adapter ----
+
+void node::broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
+                     sio::delivered_callback delivered) {
+  local_->broadcast(packet, std::move(frame), target, std::move(delivered));
+  if (target.flags.local) return;
+  std::string bytes;
+  if (const auto ec = encode_broadcast({uid_, packet, target}, bytes)) {
+    core_->publish_failures.fetch_add(1, std::memory_order_relaxed);
+    log::warn("redis adapter: broadcast not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
+    return;
+  }
+  core_->publish(channels_.broadcast_for(target), std::move(bytes));
+}
+
+void node::add_sockets(const sio::broadcast_target& target, std::string room) {
+  local_->add_sockets(target, room);
+  if (target.flags.local) return;
+  std::string bytes;
+  if (!encode_request(remote_join_request{uid_, rooms_only(target), {std::move(room)}}, bytes)) {
+    core_->publish(channels_.request(), std::move(bytes));
+  }
+}
+
+void node::del_sockets(const sio::broadcast_target& target, std::string room) {
+  local_->del_sockets(target, room);
+  if (target.flags.local) return;
+  std::string bytes;
+  if (!encode_request(remote_leave_request{uid_, rooms_only(target), {std::move(room)}}, bytes)) {
+    core_->publish(channels_.request(), std::move(bytes));
+  }
+}
+
+void node::disconnect_sockets(const sio::broadcast_target& target, bool close) {
+  local_->disconnect_sockets(target, close);
+  if (target.flags.local) return;
+  std::string bytes;
+  if (!encode_request(remote_disconnect_request{uid_, rooms_only(target), close}, bytes)) {
+    core_->publish(channels_.request(), std::move(bytes));
+  }
+}
+
+void node::counts(std::function<void(std::size_t, std::size_t)> done) { local_->counts(std::move(done)); }
+
+// ---- received ----
+
+void node::on_broadcast(std::string_view channel, std::string_view payload) {
+  if (!channels_.broadcast_room(channel)) return;
+  broadcast_message message;
+  if (const auto ec = decode_broadcast(payload, message, core_->options.limits)) {
+    core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
+    log::debug("redis adapter: invalid broadcast", {{"nsp", nsp_}, {"reason", ec.message()}});
+    return;
+  }
+  if (message.uid == uid_) return;
+  core_->received.fetch_add(1, std::memory_order_relaxed);
+  message.packet.nsp = nsp_;
+  message.packet.id.reset();
+  wire::frame_ptr frame;  // built once for every local recipient; binary values become attachments
+  if (const auto ec = wire::sio::encode_frame(message.packet, frame)) {
+    core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
+    log::debug("redis adapter: broadcast not encodable for clients", {{"nsp", nsp_}, {"reason", ec.message()}});
+    return;
+  }
+  message.target.flags.local = true;
+  local_->broadcast(message.packet, std::move(frame), message.target, {});
+}
+
+void node::on_request(std::string_view payload) {
+  request message;
+  if (const auto ec = decode_request(payload, message, core_->options.limits)) {
+    core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
+    log::debug("redis adapter: invalid request", {{"nsp", nsp_}, {"reason", ec.message()}});
+    return;
+  }
+  if (uid_of(message) == uid_) return;  // our own, applied locally already
+  core_->received.fetch_add(1, std::memory_order_relaxed);
+  const std::weak_ptr<node> weak = weak_from_this();
+  std::visit(
+      overloaded{
+          [&](sockets_request& r) {
+            local_->fetch_sockets({r.rooms, {}, {}}, [weak, r](std::vector<sio::socket_info> found) {
+              const auto self = weak.lock();
+              if (!self || self->closed()) return;
+              sockets_response answer{r.request_id, {}};
+              for (auto& s : found) answer.sockets.push_back(std::move(s.id));
+              self->reply(r.uid, std::move(answer));
+            });
+          },
+          [&](all_rooms_request& r) {
+            // sio's adapter has no room list: every socket's rooms (its own included, as Node's).
+            local_->fetch_sockets({}, [weak, r](std::vector<sio::socket_info> found) {
+              const auto self = weak.lock();
+              if (!self || self->closed()) return;
+              std::set<std::string> rooms;
+              for (auto& s : found) rooms.insert(s.rooms.begin(), s.rooms.end());
+              self->reply(r.uid, all_rooms_response{r.request_id, {rooms.begin(), rooms.end()}});
+            });
+          },
+          [&](remote_join_request& r) {
+            for (auto& room : r.rooms) local_->add_sockets(r.target, room);
+          },
+          [&](remote_leave_request& r) {
+            for (auto& room : r.rooms) local_->del_sockets(r.target, room);
+          },
+          [&](remote_disconnect_request& r) { local_->disconnect_sockets(r.target, r.close); },
+          [&](remote_fetch_request& r) {
+            local_->fetch_sockets(rooms_only(r.target), [weak, r](std::vector<sio::socket_info> found) {
+              const auto self = weak.lock();
+              if (!self || self->closed()) return;
+              remote_fetch_response answer{r.request_id, {}};
+              for (auto& s : found) {
+                // sio's socket_info has no handshake: an empty object goes out.
+                answer.sockets.push_back({std::move(s.id), {}, {s.rooms.begin(), s.rooms.end()}, std::move(s.data)});
+              }
+              self->reply(r.uid, std::move(answer));
+            });
+          },
+          [&](server_side_emit_request& r) {
+            if (!core_->server_side_emit) return;
+            server_side_emit_reply answer;
+            if (r.request_id) {
+              auto once = std::make_shared<std::atomic<bool>>(false);
+              answer = [weak, r, once](std::optional<boost::json::value> value) {
+                if (once->exchange(true)) return;
+                if (const auto self = weak.lock()) self->reply(r.uid, server_side_emit_response{*r.request_id, std::move(value)});
+              };
+            }
+            boost::asio::post(core_->executor, [core = core_, nsp = nsp_, data = std::move(r.data),
+                                                answer = std::move(answer)]() mutable {
+              try {
+                core->server_side_emit(nsp, std::move(data), std::move(answer));
+              } catch (const std::exception& e) {
+                log::error("redis adapter: server-side emit handler threw", {{"nsp", nsp}, {"what", e.what()}});
+              }
+            });
+          },
+          [&](broadcast_request& r) { answer_broadcast_with_ack(std::move(r)); },
+      },
+      message);
+}
+
+void node::reply(std::string_view requester, response message) {
+  std::string bytes;
+  if (const auto ec = encode_response(message, bytes)) {
+    log::warn("redis adapter: reply not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
+    return;
+  }
+  core_->publish(core_->options.publish_on_specific_response_channel ? channels_.response_for(requester)
+                                                                      : channels_.response(),
+                 std::move(bytes));
+}
+
+// Another node's broadcast with ack: count the targeted sockets and say so at once, then send
+// each answer as it is known. sio's local adapter reports the answers all at once, when the last
+// came or at its timeout: that timeout is shortened so that they reach the requester in time.
+void node::answer_broadcast_with_ack(broadcast_request r) {
+  const std::uint64_t ack_id = next_ack_id_.fetch_add(1, std::memory_order_relaxed);
+  r.packet.nsp = nsp_;
+  r.packet.id = ack_id;
+  wire::frame_ptr frame;
+  if (const auto ec = wire::sio::encode_frame(r.packet, frame)) {
+    core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const auto timeout = r.target.flags.timeout;
+  r.target.flags.timeout = timeout - std::min<std::chrono::milliseconds>(timeout / 10, std::chrono::milliseconds(250));
+  const auto shared = std::make_shared<broadcast_request>(std::move(r));
+  const std::weak_ptr<node> weak = weak_from_this();
+  local_->fetch_sockets(rooms_only(shared->target), [weak, shared, frame, ack_id](std::vector<sio::socket_info> found) {
+    const auto self = weak.lock();
+    if (!self || self->closed()) return;
+    self->reply(shared->uid, broadcast_client_count_response{shared->request_id, found.size()});
+    self->local_->broadcast_with_ack(
+        shared->packet, frame, ack_id, shared->target,
+        [weak, shared](std::error_code, std::vector<sio::arguments> answers) {
+          const auto self = weak.lock();
+          if (!self || self->closed()) return;
+          for (auto& a : answers) {
+            std::optional<boost::json::value> first;
+            if (!a.values.empty()) first = std::move(a.values[0]);
+            self->reply(shared->uid, broadcast_ack_response{shared->request_id, std::move(first), std::move(a.binaries)});
+          }
+        });
+  });
+}
+
+}  // namespace switchboard::cluster
