@@ -1,9 +1,8 @@
 #include "session_id.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
-#include <stdexcept>
+
+#include "switchboard/http/secure_random.hpp"
 
 namespace switchboard::engine::detail {
 namespace {
@@ -15,9 +14,7 @@ constexpr std::size_t id_length = 20;
 
 std::string make_session_id(std::size_t shard) {
   std::array<unsigned char, id_length - 1> random{};
-  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-    throw std::runtime_error("OpenSSL RAND_bytes failed");
-  }
+  http::secure_random(random);
   std::string id(1, alphabet[shard % max_shards]);
   for (const unsigned char byte : random) id.push_back(alphabet[byte & 0x3f]);
   return id;

@@ -1,10 +1,8 @@
 #include "packets.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
-#include <stdexcept>
 
+#include "switchboard/http/secure_random.hpp"
 #include "switchboard/wire/base64.hpp"
 
 namespace switchboard::sio::detail {
@@ -22,12 +20,10 @@ wire::sio::packet make_event_packet(std::string_view event, arguments args) {
 }
 
 std::string make_socket_id() {
-  std::array<char, 15> random{};
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(random.data()), static_cast<int>(random.size())) != 1) {
-    throw std::runtime_error("OpenSSL RAND_bytes failed");
-  }
+  std::array<unsigned char, 15> random{};
+  http::secure_random(random);
   std::string id;
-  wire::append_base64(std::string_view(random.data(), random.size()), id);
+  wire::append_base64(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()), id);
   for (char& c : id) {
     if (c == '+') c = '-';
     if (c == '/') c = '_';
@@ -37,9 +33,7 @@ std::string make_socket_id() {
 
 std::string make_correlation_id() {
   std::array<unsigned char, 8> random{};
-  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-    throw std::runtime_error("OpenSSL RAND_bytes failed");
-  }
+  http::secure_random(random);
   std::string id;
   wire::append_hex(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()), id);
   return id;
