@@ -1,6 +1,6 @@
 #pragma once
 // websocket_channel without per-message compression, the default and the hot path of every
-// broadcast. Beast answers the upgrade; then the stream is taken back and framed here, so that
+// broadcast. The handshake and the framing are done here (RFC 6455), so that
 // everything queued for a connection goes out in one gather write: the frame bytes are the
 // ones encoded once per broadcast, only the 2-10 byte headers are per connection. Control
 // frames (pong, close) go through the same queue, so nothing interleaves on the wire.
@@ -9,7 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/field.hpp>
 #include <array>
 #include <atomic>
 #include <optional>
@@ -36,28 +37,25 @@ class raw_websocket_session final : public websocket_channel,
         on_message_(std::move(on_message)),
         on_closed_(std::move(on_closed)) {}
 
-  // On the shard: Beast validates the upgrade request and answers it.
-  void begin(Stream stream, request upgrade_request) {
-    namespace websocket = boost::beast::websocket;
-    auto handshake = std::make_shared<websocket::stream<Stream>>(std::move(stream));
-    boost::beast::get_lowest_layer(*handshake).expires_never();  // Engine.IO's heartbeat watches the peer
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = std::chrono::seconds(30);
-    timeouts.idle_timeout = websocket::stream_base::none();
-    handshake->set_option(timeouts);
-    auto upgrade = std::make_shared<request>(std::move(upgrade_request));
-    handshake->async_accept(*upgrade, [self = this->shared_from_this(), handshake, upgrade](boost::beast::error_code ec) {
-      if (ec) return self->finish();
-      if constexpr (is_tls) {
-        self->transport_.emplace(std::move(handshake->next_layer()));
-      } else {  // the bare socket: Beast's stream would add two timers and their state to every connection
-        self->transport_.emplace(handshake->next_layer().release_socket());
-        self->transport_->non_blocking(true);
-      }
-      self->open_ = true;
-      self->do_read();
-      self->maybe_write();
-    });
+  // On the shard: answers the opening handshake (the route has already seen an upgrade
+  // request) and starts reading and writing frames.
+  void begin(Stream stream, request upgrade) {
+    if constexpr (is_tls) {
+      boost::beast::get_lowest_layer(stream).expires_never();  // Engine.IO's heartbeat watches the peer
+      transport_.emplace(std::move(stream));
+    } else {  // the bare socket: Beast's timed stream would add two timers and their state to every connection
+      transport_.emplace(stream.release_socket());
+      transport_->non_blocking(true);
+    }
+    auto answer = std::make_shared<ws::handshake_answer>(ws::answer_handshake(
+        upgrade[boost::beast::http::field::sec_websocket_key], upgrade[boost::beast::http::field::sec_websocket_version]));
+    boost::asio::async_write(*transport_, boost::asio::buffer(answer->bytes),
+                             [self = this->shared_from_this(), answer](boost::beast::error_code ec, std::size_t) {
+                               if (ec || !answer->accepted) return self->finish();
+                               self->open_ = true;
+                               self->do_read();
+                               self->maybe_write();
+                             });
   }
 
   // Inline when called on the connection's shard: a broadcast reaches thousands of sockets

@@ -1,5 +1,9 @@
 #include "websocket_frames.hpp"
 
+#include <openssl/sha.h>
+
+#include "switchboard/wire/base64.hpp"
+
 namespace switchboard::http::detail::ws {
 
 namespace {
@@ -60,6 +64,30 @@ std::string server_frame(opcode op, std::string_view payload) {
 std::string close_frame(std::uint16_t code) {
   const char status[2] = {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
   return server_frame(opcode::close, std::string_view(status, 2));
+}
+
+std::string accept_key(std::string_view key) {
+  std::string input(key);
+  input += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  std::string out;
+  wire::append_base64(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest), out);
+  return out;
+}
+
+handshake_answer answer_handshake(std::string_view key, std::string_view version) {
+  if (version != "13") {
+    return {false, "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\n"
+                   "Content-Length: 0\r\n\r\n"};
+  }
+  // A key is 16 random bytes in base64: 24 characters ending in "==".
+  std::string decoded;
+  if (key.size() != 24 || wire::decode_base64(key, decoded) || decoded.size() != 16) {
+    return {false, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"};
+  }
+  return {true, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Accept: " + accept_key(key) + "\r\n\r\n"};
 }
 
 }  // namespace switchboard::http::detail::ws

@@ -40,6 +40,18 @@ std::string close_frame(std::uint16_t code);
 // A whole server frame around `payload` (control frames: pong, close echo).
 std::string server_frame(opcode op, std::string_view payload);
 
+// The answer to a client's opening handshake (RFC 6455 section 4.2.2): the 101 response with
+// Sec-WebSocket-Accept, or, for a request a server must refuse, a 400 (bad or missing key) or a
+// 426 naming version 13 (another version). No extension is accepted.
+struct handshake_answer {
+  bool accepted = false;
+  std::string bytes;  // the whole HTTP response
+};
+handshake_answer answer_handshake(std::string_view key, std::string_view version);
+
+// base64(SHA-1(key + the RFC 6455 GUID)).
+std::string accept_key(std::string_view key);
+
 namespace close_code {
 constexpr std::uint16_t normal = 1000;
 constexpr std::uint16_t protocol_error = 1002;

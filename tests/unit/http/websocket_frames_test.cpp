@@ -89,3 +89,30 @@ TEST(WebSocketFrames, WhatAServerMustFailTheConnectionFor) {
   EXPECT_EQ(parse(bytes({0x89, 0xfe, 0, 126, 0, 0, 0, 0}), header), ws::parsed::protocol_error);  // ping over 125
   EXPECT_EQ(parse(bytes({0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}), header), ws::parsed::protocol_error);
 }
+
+TEST(WebSocketHandshake, AcceptKeyFromRfc6455) {
+  EXPECT_EQ(ws::accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+TEST(WebSocketHandshake, SwitchesProtocolsForAValidKey) {
+  const auto answer = ws::answer_handshake("dGhlIHNhbXBsZSBub25jZQ==", "13");
+  EXPECT_TRUE(answer.accepted);
+  EXPECT_EQ(answer.bytes,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+}
+
+TEST(WebSocketHandshake, RefusesOtherVersionsWithTheOneItSpeaks) {
+  const auto answer = ws::answer_handshake("dGhlIHNhbXBsZSBub25jZQ==", "8");
+  EXPECT_FALSE(answer.accepted);
+  EXPECT_TRUE(answer.bytes.starts_with("HTTP/1.1 426 Upgrade Required\r\n"));
+  EXPECT_NE(answer.bytes.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos);
+}
+
+TEST(WebSocketHandshake, RefusesMissingOrMalformedKeys) {
+  for (const char* key : {"", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZQ=!", "dGhlIHNhbXBsZSBub25jZSE="}) {
+    const auto answer = ws::answer_handshake(key, "13");
+    EXPECT_FALSE(answer.accepted) << key;
+    EXPECT_TRUE(answer.bytes.starts_with("HTTP/1.1 400 Bad Request\r\n")) << key;
+  }
+}
