@@ -72,18 +72,25 @@ def chart(runs, png):
     except ImportError:
         print("(matplotlib not installed: no chart)")
         return
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, (ax, cpu) = plt.subplots(1, 2, figsize=(12, 5))
     for r in runs:
         steps = r["figures"]["steps"]
         n = r["parameters"]["connections"]
-        ax.plot([s["offered_rate"] * n for s in steps], [s["delivered_per_s"] for s in steps], marker="o", label=r["server"])
+        offered = [s["offered_rate"] * n for s in steps]
+        ax.plot(offered, [s["delivered_per_s"] for s in steps], marker="o", label=r["server"])
+        cpu.plot(offered, [100 * s["server_cpu_utilization"] for s in steps], marker="o", label=r["server"])
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("offered messages per second (broadcasts/s x sockets)")
     ax.set_ylabel("delivered messages per second")
-    ax.set_title(f"fanout: {runs[0]['parameters']['connections']} sockets in one room, server on one core")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.set_title(f"fanout: {runs[0]['parameters']['connections']} sockets in one room")
+    cpu.set_xscale("log")
+    cpu.set_xlabel("offered messages per second")
+    cpu.set_ylabel("server CPU, % of one core")
+    cpu.set_title("server CPU at each rate (one shard, pinned)")
+    for a in (ax, cpu):
+        a.grid(True, which="both", alpha=0.3)
+        a.legend()
     fig.tight_layout()
     fig.savefig(png, dpi=110)
     print(f"chart: {png}")

@@ -99,4 +99,6 @@ for name in $servers; do
   stop
 done
 
-python3 "$root/bench/report.py" "$results"
+# Debian's python3 (with python3-matplotlib for the chart), ahead of any other on the PATH.
+python=$(command -v /usr/bin/python3 || command -v python3)
+"$python" "$root/bench/report.py" "$results"

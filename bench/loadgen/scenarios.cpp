@@ -101,7 +101,7 @@ bool saturated(const json::object& step, double server_cpus) {
 std::vector<double> fanout_rates(const run_options& options) {
   if (!options.fanout_rates.empty()) return options.fanout_rates;
   std::vector<double> rates;
-  for (double r = 5; r < 100'000; r = std::round(r * 1.5)) rates.push_back(r);
+  for (double r = 1; r < 100'000; r = std::round(r * 1.5)) rates.push_back(r);
   return rates;
 }
 
