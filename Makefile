@@ -60,6 +60,7 @@ BENCH_SCENARIOS ?= fanout users connect idle polling scale
 bench: build
 	@scripts/install-deps.sh bench
 	@node bench/micro/compare.mjs $(BUILD_DIR)/bin/wire_bench
+	@$(BUILD_DIR)/bin/server_paths_bench
 	@for scenario in $(BENCH_SCENARIOS); do BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bench/run.sh $$scenario || exit 1; done
 	@BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bench/callgrind.sh
 
