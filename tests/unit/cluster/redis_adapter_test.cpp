@@ -47,7 +47,8 @@ std::pair<std::string, std::string> npm_message(std::string_view name) {  // cha
   std::ifstream file(SWITCHBOARD_CLUSTER_FIXTURES);
   std::stringstream text;
   text << file.rdbuf();
-  for (const json::value& m : json::parse(text.str()).at("messages").as_array()) {
+  const json::value all = json::parse(text.str());
+  for (const json::value& m : all.at("messages").as_array()) {
     const json::object& o = m.as_object();
     if (o.at("name").as_string() == name) {
       return {std::string(o.at("channel").as_string()), unhex(o.at("hex").as_string())};
