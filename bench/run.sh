@@ -30,7 +30,7 @@ capped() { local want=$1; local most=$((limit - 500)); echo $((want < most ? wan
 case "$scenario" in
   fanout)  args=(--connections "$(capped 10000)" --step-seconds 5) ;;
   users)   args=(--connections "$(capped 10000)" --rate 20000 --duration 10) ;;
-  connect) args=(--connect-total 20000 --handshake-concurrency 200) ;;
+  connect) args=(--connect-total 20000 --handshake-concurrency 200 --source-addresses 4) ;;  # spares ports in TIME_WAIT
   idle)    args=(--connections "$(capped 50000)" --source-addresses 4) ;;
   scale)   args=(--connections "$(capped 100000)" --duration "${SCALE_SECONDS:-300}" --source-addresses 8) ;;
   polling) args=(--connections 2000 --duration 10) ;;

@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (size < 5) return 0;
   // The first byte chooses FIN and the opcode, the next four the mask, the rest is the payload.
-  const std::uint8_t first = static_cast<std::uint8_t>(0x80 | (data[0] & 0x03));  // final text/binary/continuation
+  const std::uint8_t first = static_cast<std::uint8_t>(0x80 | (data[0] % 3));  // final continuation/text/binary
   const std::string_view payload = input.substr(5, 65535);
   const std::string frame = masked_client_frame(first, payload, data + 1);
   ws::client_header parsed;
