@@ -15,6 +15,7 @@
 #include <atomic>
 #include <optional>
 
+#include "read_window.hpp"
 #include "switchboard/http/websocket_channel.hpp"
 #include "switchboard/wire/utf8.hpp"
 #include "websocket_frames.hpp"
@@ -79,8 +80,7 @@ class raw_websocket_session final : public websocket_channel,
   }
 
   void consumed() override {
-    // Only the call that brings the count below the window can find the reader paused.
-    if (unconsumed_.fetch_sub(1, std::memory_order_acq_rel) != read_ahead) return;
+    if (!window_.consumed()) return;
     boost::asio::post(executor_, [self = this->shared_from_this()] {
       if (!self->read_paused_ || self->finished_) return;
       self->read_paused_ = false;
@@ -97,7 +97,6 @@ class raw_websocket_session final : public websocket_channel,
 
   static constexpr bool is_tls = requires(Stream& s) { s.next_layer(); };
   using transport_type = std::conditional_t<is_tls, Stream, boost::asio::ip::tcp::socket>;
-  static constexpr int read_ahead = 16;
   static constexpr std::size_t read_chunk = 2048;
 
   // --- reading -------------------------------------------------------------------------------
@@ -193,7 +192,7 @@ class raw_websocket_session final : public websocket_channel,
 
   void deliver(std::string data) {
     if (!message_binary_ && !wire::is_valid_utf8(data)) return fail(ws::close_code::invalid_payload);
-    if (unconsumed_.fetch_add(1, std::memory_order_acq_rel) + 1 >= read_ahead) read_paused_ = true;
+    if (window_.delivered()) read_paused_ = true;
     if (on_message_) on_message_(message_binary_, std::move(data));
   }
 
@@ -319,7 +318,7 @@ class raw_websocket_session final : public websocket_channel,
   std::vector<unsigned char> headers_;
   std::vector<boost::asio::const_buffer> buffers_;
   std::string flat_;
-  std::atomic<int> unconsumed_{0};  // messages delivered, not yet consumed(); any thread
+  read_window window_;
   bool read_paused_ = false;
   bool reading_ = false;
   bool open_ = false;

@@ -11,6 +11,7 @@
 #include <deque>
 #include <optional>
 
+#include "read_window.hpp"
 #include "switchboard/http/websocket_channel.hpp"
 
 namespace switchboard::http::detail {
@@ -110,10 +111,10 @@ class websocket_session final : public websocket_channel,
       if (!self->ws_->is_message_done()) return self->do_read();
       std::string data = boost::beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
-      self->unconsumed_.fetch_add(1, std::memory_order_acq_rel);
+      const bool pause = self->window_.delivered();
       if (self->on_message_) self->on_message_(!self->ws_->got_text(), std::move(data));
       if (self->finished_) return;
-      if (self->unconsumed_.load(std::memory_order_acquire) >= read_ahead) {
+      if (pause) {
         self->read_paused_ = true;  // consumed() resumes
         return;
       }
@@ -123,8 +124,7 @@ class websocket_session final : public websocket_channel,
 
  public:
   void consumed() override {
-    // Only the call that brings the count below the window can find the reader paused.
-    if (unconsumed_.fetch_sub(1, std::memory_order_acq_rel) != read_ahead) return;
+    if (!window_.consumed()) return;
     boost::asio::post(executor_, [self = this->shared_from_this()] {
       if (!self->read_paused_ || self->finished_) return;
       self->read_paused_ = false;
@@ -207,8 +207,7 @@ class websocket_session final : public websocket_channel,
   std::deque<batch> batches_;
   std::size_t frame_index_ = 0;
   std::size_t message_index_ = 0;
-  static constexpr int read_ahead = 16;
-  std::atomic<int> unconsumed_{0};  // messages delivered, not yet consumed(); any thread
+  read_window window_;
   bool read_paused_ = false;
   bool open_ = false;
   bool writing_ = false;
