@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """bench/report.py [--markdown] RESULTS.jsonl: prints the figures of one bench/run.sh scenario and switchboard's ratios against the Node.js
 reference and the floor; for fanout, also draws throughput against offered rate (fanout.png
-beside the results) when matplotlib is installed."""
+beside the results) when matplotlib is installed. For cluster, the CPU figures are both nodes'
+together; each node's share is shown beside them (not a ratio)."""
 import json
 import sys
 from pathlib import Path
 
 
 def headline(run):
-    """The scenario's figures that the targets are stated in, as (label, value, higher_is_better)."""
+    """The scenario's figures that the targets are stated in, as (label, value, higher_is_better);
+    higher_is_better None: shown, but no ratio."""
     f = run["figures"]
     s = run["scenario"]
     if s == "fanout":
@@ -27,6 +29,18 @@ def headline(run):
         if s == "scale":
             rows.append(("peak RSS MiB", run["server_process"]["peak_rss_kib"] / 1024, False))
         return rows
+    if s == "cluster":
+        lat, nodes = f["latency"], f.get("nodes", {})
+        share = lambda role: 100 * nodes.get(role, {}).get("cpu_utilization", 0)
+        return [("events/s", f["delivered_per_s"], True),
+                ("events per CPU-s (A+B)", f["delivered_per_cpu_s"], True),
+                ("CPU us/event (A+B)", f["cpu_us_per_delivered"], False),
+                ("node A CPU % (clients)", share("clients"), None),
+                ("node B CPU % (emits)", share("emits"), None),
+                ("delivered % of expected", 100 * f["delivered"] / f["expected"] if f["expected"] else 0, None),
+                ("p50 ms", lat.get("p50_ms", 0), False),
+                ("p99 ms", lat.get("p99_ms", 0), False),
+                ("max ms", lat.get("max_ms", 0), False)]
     if s == "connect":
         return [("conn/s", f["connections_per_s"], True),
                 ("conn per CPU-s", f["connections_per_cpu_s"], True),
@@ -57,7 +71,7 @@ def main(path, markdown=False):
             continue
         ratios = []
         for (label, mine, higher), (_, theirs, _) in zip(headline(sb), headline(by_name[other])):
-            if mine and theirs:
+            if mine and theirs and higher is not None:
                 ratios.append(f"{label} {mine / theirs if higher else theirs / mine:.2f}x")
         print(f"switchboard vs {other} (>1 means switchboard is better): " + ", ".join(ratios))
     if scenario == "fanout":

@@ -4,13 +4,20 @@
 # CPU 0 (switchboard with one shard), the load generator to CPU 1; then switchboard again with a
 # shard per core, unpinned. Prints the ratios; the JSON lines go to $BENCH_OUT/SCENARIO.jsonl.
 #
-# Scenarios: fanout users connect idle scale polling (see docs/BENCHMARKS.md). Extra arguments
+# Scenarios: fanout users connect idle scale polling cluster (see docs/BENCHMARKS.md). Extra arguments
 # after the scenario (or after --smoke) go to switchboard-bench, e.g. --fanout-rates 8,16.
 # --smoke: tiny sizes, to prove the scenario works (make test); it asserts no timing.
+#
+# cluster: two nodes of each server joined through a redis-server of this run's own (on a free
+# loopback port), the clients on node A and the REST emits through node B; both nodes share CPU 0,
+# the load generator and redis-server CPU 1. switchboard (one shard per node) and the reference
+# (@socket.io/redis-adapter) only: the floor has no cluster.
+# BENCH_LOADGEN: the switchboard-bench binary (default $BUILD_DIR/bin/switchboard-bench).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
+loadgen=${BENCH_LOADGEN:-$build/bin/switchboard-bench}
 out=${BENCH_OUT:-$build/bench-results}
 scenario=${1:?usage: bench/run.sh SCENARIO [--smoke]}
 shift
@@ -34,7 +41,8 @@ case "$scenario" in
   idle)    args=(--connections "$(capped 50000)" --source-addresses 4) ;;
   scale)   args=(--connections "$(capped 100000)" --duration "${SCALE_SECONDS:-300}" --source-addresses 8) ;;
   polling) args=(--connections 2000 --duration 10) ;;
-  *) echo "unknown scenario $scenario (fanout users connect idle scale polling)" >&2; exit 2 ;;
+  cluster) args=(--connections "$(capped 10000)" --rate 20000 --duration 10) ;;  # as users, across two nodes
+  *) echo "unknown scenario $scenario (fanout users connect idle scale polling cluster)" >&2; exit 2 ;;
 esac
 if [ -n "$smoke" ]; then
   case "$scenario" in
@@ -65,19 +73,74 @@ start() {
   echo "$name did not start" >&2; exit 1
 }
 
-# A server must exit 0 on SIGTERM (under ASan, a leak report makes it fail).
+# stop [PID]: a server (default: the last started) must exit 0 on SIGTERM (under ASan, a leak
+# report makes it fail).
 stop() {
-  kill -TERM "$server_pid"
+  local pid=${1:-$server_pid}
+  kill -TERM "$pid"
   local status=0
-  wait "$server_pid" || status=$?
+  wait "$pid" || status=$?
   [ "$status" -eq 0 ] || { echo "the server exited with status $status:" >&2; tail -20 "$out"/*.log >&2; exit 1; }
 }
 
+# measure NAME KIND [CPUS [ARGUMENTS...]]: the load generator against the last started server.
 measure() {
   local name=$1 kind=$2 cpus=${3:-1}
+  shift $(($# < 3 ? $# : 3))
   echo "== $scenario: $name" >&2
-  taskset -c 1 "$build/bin/switchboard-bench" "$scenario" --url "http://127.0.0.1:$server_port" --kind "$kind" \
-    --name "$name" --server-pid "$server_pid" --server-cpus "$cpus" --jwt-secret "$secret" --api-key "$api_key" "${args[@]}" "${extra[@]}" >> "$results"
+  taskset -c 1 "$loadgen" "$scenario" --url "http://127.0.0.1:$server_port" --kind "$kind" \
+    --name "$name" --server-pid "$server_pid" --server-cpus "$cpus" --jwt-secret "$secret" --api-key "$api_key" "$@" \
+    "${args[@]}" "${extra[@]}" >> "$results"
+}
+
+# cpu_ticks PID: user + system time of a process, in clock ticks.
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# start_redis: a redis-server of this run's own on a free loopback port (CPU 1, beside the load
+# generator), no persistence; sets redis_pid and redis_port once it answers PING.
+start_redis() {
+  local log=$out/redis-server.log
+  for _ in 1 2 3; do  # the free port may be taken between the probe and the bind
+    redis_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    taskset -c 1 redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --dir "$data" > "$log" 2>&1 &
+    redis_pid=$!
+    pids+=("$redis_pid")
+    for _ in $(seq 1 200); do
+      [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" = PONG ] && return 0
+      kill -0 "$redis_pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+  done
+  echo "redis-server did not start:" >&2; cat "$log" >&2; exit 1
+}
+
+# subscribed N: waits until N connections to redis-server hold a pattern subscription (each node's
+# subscriber, as the adapter's PSUBSCRIBE KEY#NAMESPACE#*): a node may print its listening line first.
+subscribed() {
+  for _ in $(seq 1 200); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" client list | grep -c ' psub=[1-9]')" -ge "$1" ] && return 0
+    sleep 0.05
+  done
+  echo "the nodes did not subscribe to redis-server:" >&2; redis-cli -h 127.0.0.1 -p "$redis_port" client list >&2; exit 1
+}
+
+# cluster_pair NAME KIND COMMAND...: two nodes of COMMAND (the cluster's URL appended by the
+# caller), both pinned to CPU 0; the clients connect to node A, the emits go through node B.
+cluster_pair() {
+  local name=$1 kind=$2; shift 2
+  start "$name-b" 0 "$@" "${node_b[@]}"
+  local pid_b=$server_pid port_b=$server_port
+  start "$name" 0 "$@" "${node_a[@]}"
+  subscribed 2
+  echo "== $scenario: two $name nodes on CPU 0 (clients on node A, REST emits through node B)," \
+       "load generator and redis-server on CPU 1" >&2
+  local before; before=$(cpu_ticks "$redis_pid")
+  measure "$name" "$kind" 1 --emit-url "http://127.0.0.1:$port_b" --emit-server-pid "$pid_b"
+  echo "redis-server CPU during $name: $(( ($(cpu_ticks "$redis_pid") - before) * 1000 / $(getconf CLK_TCK) )) ms" >&2
+  stop
+  stop "$pid_b"
 }
 
 data=$(mktemp -d)
@@ -87,6 +150,29 @@ switchboard=("$build/bin/switchboard" serve --config "$root/bench/switchboard.to
 # BENCH_SERVERS picks some of them, e.g. "switchboard floor" while working on one figure.
 servers=${BENCH_SERVERS:-switchboard reference floor switchboard-all-cores}
 [ "$scenario" = polling ] && servers=${servers//floor/}  # the floor speaks WebSocket only
+
+if [ "$scenario" = cluster ]; then
+  start_redis
+  cluster_url=redis://127.0.0.1:$redis_port
+  echo "== cluster: redis-server on 127.0.0.1:$redis_port" >&2
+  for name in $servers; do
+    case "$name" in
+      switchboard)
+        node_a=(--set "server.data_dir=$data/node-a"); node_b=(--set "server.data_dir=$data/node-b")
+        cluster_pair "$name" switchboard "${switchboard[@]}" --set server.threads=1 --set "cluster.redis=$cluster_url" ;;
+      reference)
+        node_a=(); node_b=()
+        cluster_pair "$name" reference node "$root/bench/reference/server.mjs" --port 0 --jwt-secret "$secret" \
+          --api-key "$api_key" --redis-url "$cluster_url" ;;
+      floor) echo "== cluster: floor skipped (it has no cluster)" >&2 ;;
+      switchboard-all-cores) echo "== cluster: switchboard-all-cores skipped (one shard per node only)" >&2 ;;
+      *) echo "unknown server $name" >&2; exit 2 ;;
+    esac
+  done
+  stop "$redis_pid"
+  servers=
+fi
+
 for name in $servers; do
   case "$name" in
     switchboard) start "$name" 0 "${switchboard[@]}" --set server.threads=1; measure "$name" switchboard ;;
@@ -99,6 +185,7 @@ for name in $servers; do
   stop
 done
 
+[ -s "$results" ] || { echo "no server was measured (BENCH_SERVERS)" >&2; exit 2; }
 # Debian's python3 (with python3-matplotlib for the chart), ahead of any other on the PATH.
 python=$(command -v /usr/bin/python3 || command -v python3)
 "$python" "$root/bench/report.py" "$results"

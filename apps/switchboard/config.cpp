@@ -82,6 +82,18 @@ setting duration(std::string name, Get get) {
 }
 
 template <class Get>
+setting timeout(std::string name, Get get) {
+  const auto set = [get](config& c, std::string_view v) {
+    const auto d = parse_milliseconds(v);
+    if (!d || d->count() == 0) return false;
+    get(c) = *d;
+    return true;
+  };
+  return {std::move(name), "a positive duration such as 500ms, 5s or 1m",
+          [set](config& c, const toml::node& n) { return n.is_string() && set(c, *n.value<std::string>()); }, set};
+}
+
+template <class Get>
 setting one_of(std::string name, std::vector<std::string> choices, Get get) {
   std::string expected = "one of";
   for (const auto& choice : choices) expected += " \"" + choice + "\"";
@@ -176,6 +188,9 @@ const std::vector<setting>& settings() {
       text("auth.redis", [](config& c) -> auto& { return c.auth.redis; }),
       table("api.keys", [](config& c) -> auto& { return c.api.keys; }),
       integer("chat.max_text", 1, 1'000'000, [](config& c) -> auto& { return c.chat.max_text; }),
+      text("cluster.redis", [](config& c) -> auto& { return c.cluster.redis; }),
+      text("cluster.key", [](config& c) -> auto& { return c.cluster.key; }),
+      timeout("cluster.request_timeout", [](config& c) -> auto& { return c.cluster.request_timeout; }),
   };
   return all;
 }
@@ -222,6 +237,7 @@ void check(const config& c) {
     throw config_error("auth.jwt_secret is the development secret: refused on " + c.server.address +
                        " (set a secret of your own for any non-loopback address)");
   }
+  if (c.cluster.key.empty()) throw config_error("cluster.key is empty: the Redis channels need a prefix (default \"socket.io\")");
   for (const auto& [name, key] : c.api.keys) {
     if (key.size() < 16) throw config_error("api.keys." + name + ": an API key needs at least 16 characters");
   }

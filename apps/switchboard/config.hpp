@@ -59,6 +59,11 @@ struct config {
   struct {
     std::size_t max_text = 2000;
   } chat;
+  struct {
+    std::string redis;  // URL; empty: a single node, no cluster
+    std::string key = "socket.io";  // the channels' prefix, as the Node adapter's `key`
+    std::chrono::milliseconds request_timeout{5'000};  // fetch_sockets, server-side emit acks, all_rooms
+  } cluster;
 };
 
 // Every setting's name ("server.port"), for --help and errors.

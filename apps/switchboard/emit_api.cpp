@@ -1,6 +1,8 @@
 #include "emit_api.hpp"
 
 #include <boost/json/parse.hpp>
+#include <mutex>
+#include <optional>
 
 #include "api_keys.hpp"
 #include "routes.hpp"
@@ -27,6 +29,35 @@ bool strings_of(const json::object& body, std::string_view key, std::vector<std:
   }
   return true;
 }
+
+// The 202 of an emission, sent once both its local count (on a shard) and the emit's own result
+// are known, in either order: a cluster that could not be reached is said beside the count.
+class accepted_answer {
+ public:
+  explicit accepted_answer(http::exchange_ptr ex) : ex_(std::move(ex)) {}
+  void delivered(std::size_t recipients) {
+    std::unique_lock lock(mutex_);
+    recipients_ = recipients;
+    if (result_) respond(lock);
+  }
+  void emitted(std::error_code result) {
+    std::unique_lock lock(mutex_);
+    result_ = result;
+    if (recipients_) respond(lock);
+  }
+
+ private:
+  void respond(std::unique_lock<std::mutex>& lock) {
+    json::object body{{"recipients", *recipients_}};  // this node's sockets: other nodes deliver to their own
+    if (*result_) body["warning"] = result_->message();
+    lock.unlock();
+    ex_->respond(json_response(ex_->req(), status::accepted, body));
+  }
+  http::exchange_ptr ex_;
+  std::mutex mutex_;
+  std::optional<std::size_t> recipients_;
+  std::optional<std::error_code> result_;
+};
 
 class emit_api {
  public:
@@ -65,13 +96,12 @@ class emit_api {
     for (const auto& user : users) rooms.push_back(user_prefix_ + user);
 
     realtime::emit_options options{.nsp = nsp ? std::string(nsp->get_string()) : "/", .except_rooms = std::move(except)};
-    options.delivered = [ex](std::size_t recipients) {
-      ex->respond(json_response(ex->req(), status::accepted, json::object{{"recipients", recipients}}));
-    };
+    auto answer = std::make_shared<accepted_answer>(ex);
+    options.delivered = [answer](std::size_t recipients) { answer->delivered(recipients); };
     const json::value* data = body.if_contains("data");
     const std::error_code emitted = realtime::current().emit_json(
         event->get_string(), realtime::to_rooms{std::move(rooms)}, data ? *data : json::value(nullptr), options);
-    if (!emitted) return;
+    if (!emitted || emitted == realtime::errc::cluster_unreachable) return answer->emitted(emitted);
     if (emitted == realtime::errc::unknown_namespace) return fail(status::unprocessable_entity, "unknown_namespace", emitted.message());
     if (emitted == realtime::errc::not_attached || emitted == realtime::errc::shutting_down) {
       return fail(status::service_unavailable, "unavailable", emitted.message());

@@ -2,7 +2,8 @@
 // POST /api/v1/emit: other services emit events to users and rooms through the realtime server.
 //   Authorization: Bearer <an api.keys value>
 //   {"event": "...", "data": <json>, "users": [...], "rooms": [...], "except": [...], "namespace": "/"}
-// 202 {"recipients": N} (sockets of this node), or 400/401/405/413/422/503 with
+// 202 {"recipients": N} (sockets of this node; in a cluster the other nodes deliver to theirs,
+// and "warning" says when Redis could not be reached), or 400/401/405/413/422/503 with
 // {"error": {"code", "message"}}.
 #include <map>
 #include <memory>

@@ -19,6 +19,30 @@ std::string label(std::string_view v) {
   return out;
 }
 
+void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
+  out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
+         std::string(type) + "\n" + std::string(name) + " " + std::to_string(value) + "\n";
+}
+
+void render_cluster(std::string& out, const cluster::redis_adapter_stats& s) {
+  metric(out, "switchboard_cluster_connected", "gauge",
+         "1 when both Redis connections are up; 0: degraded, local delivery only.", s.connected ? 1 : 0);
+  metric(out, "switchboard_cluster_redis_errors_total", "counter",
+         "Redis errors: failed connects, lost connections, error replies.", s.redis_errors);
+  metric(out, "switchboard_cluster_redis_reconnects_total", "counter", "Redis connections made again after a loss.",
+         s.reconnects);
+  metric(out, "switchboard_cluster_publish_failures_total", "counter",
+         "Messages for other nodes that could not be published.", s.publish_failures);
+  metric(out, "switchboard_cluster_request_timeouts_total", "counter", "Cluster requests answered with partial results.",
+         s.request_timeouts);
+  metric(out, "switchboard_cluster_invalid_messages_total", "counter", "Messages from Redis that did not decode.",
+         s.invalid_messages);
+  metric(out, "switchboard_cluster_messages_published_total", "counter", "Messages published to other nodes.",
+         s.published);
+  metric(out, "switchboard_cluster_messages_received_total", "counter", "Messages received from other nodes.",
+         s.received);
+}
+
 }  // namespace
 
 void metrics::watch(realtime::server& server) {
@@ -70,8 +94,7 @@ std::string metrics::render(const engine::server& engine) const {
   }
   const auto traffic = engine.traffic_totals();
   const auto counter = [&out](std::string_view name, std::string_view help, std::uint64_t value) {
-    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " counter\n";
-    out += std::string(name) + " " + std::to_string(value) + "\n";
+    metric(out, name, "counter", help, value);
   };
   counter("switchboard_bytes_in_total", "Engine.IO payload bytes received.", traffic.bytes_in);
   counter("switchboard_bytes_out_total", "Engine.IO payload bytes sent.", traffic.bytes_out);
@@ -79,12 +102,10 @@ std::string metrics::render(const engine::server& engine) const {
           traffic.dropped);
   counter("switchboard_queue_overflows_total", "Sends that found a session's outbound queue full.", traffic.overflows);
   const auto emits = realtime::counts();
-  out += "# HELP switchboard_events_received_total Events received from clients.\n# TYPE switchboard_events_received_total counter\n";
-  out += "switchboard_events_received_total " + std::to_string(received_.load(std::memory_order_relaxed)) + "\n";
-  out += "# HELP switchboard_events_emitted_total Emissions through the realtime emitter.\n# TYPE switchboard_events_emitted_total counter\n";
-  out += "switchboard_events_emitted_total " + std::to_string(emits.emitted) + "\n";
-  out += "# HELP switchboard_emit_failures_total Emissions that failed (logged as warnings).\n# TYPE switchboard_emit_failures_total counter\n";
-  out += "switchboard_emit_failures_total " + std::to_string(emits.failed) + "\n";
+  counter("switchboard_events_received_total", "Events received from clients.", received_.load(std::memory_order_relaxed));
+  counter("switchboard_events_emitted_total", "Emissions through the realtime emitter.", emits.emitted);
+  counter("switchboard_emit_failures_total", "Emissions that failed (logged as warnings).", emits.failed);
+  if (cluster_stats_) render_cluster(out, cluster_stats_());
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // GET /metrics: the Prometheus text format. Connected sockets by namespace and transport (at
 // connect), connection attempts by outcome, events received and emitted, emit failures, Engine.IO
-// sessions, build info. Counters are updated on connect and disconnect, never per message under
+// sessions, build info, and in a cluster the Redis state and counters. Counters are updated on connect and disconnect, never per message under
 // a lock (received events are an atomic).
 #include <atomic>
 #include <map>
@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "switchboard/cluster/redis_adapter.hpp"
 #include "switchboard/http/websocket_channel.hpp"
 #include "switchboard/realtime/server.hpp"
 
@@ -18,6 +19,8 @@ class metrics : public std::enable_shared_from_this<metrics> {
  public:
   // Counts connections and received events of `server`. Before clients connect.
   void watch(realtime::server& server);
+  // Adds the cluster's state and counters (switchboard_cluster_*). Before the first scrape.
+  void watch(std::function<cluster::redis_adapter_stats()> cluster_stats) { cluster_stats_ = std::move(cluster_stats); }
   // For auth::guard_options::on_attempt.
   void attempt(std::string_view outcome);
   std::string render(const engine::server& engine) const;
@@ -27,6 +30,7 @@ class metrics : public std::enable_shared_from_this<metrics> {
   std::map<std::pair<std::string, std::string>, std::int64_t> connected_;  // (nsp, transport)
   std::map<std::string, std::uint64_t> attempts_;
   std::atomic<std::uint64_t> received_{0};
+  std::function<cluster::redis_adapter_stats()> cluster_stats_;  // empty: a single node
 };
 
 std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine);

@@ -9,6 +9,7 @@
 #include "duration.hpp"
 #include "chat/chat_module.hpp"
 #include "chat_api.hpp"
+#include "cluster_node.hpp"
 #include "demo_page.hpp"
 #include "emit_api.hpp"
 #include "metrics.hpp"
@@ -54,14 +55,18 @@ auth::authenticator_options authentication(const config& c) {
   return o;
 }
 
-void mount_routes(http::server& http) {
+// /readyz: 503 "stopping" once the server stops; "degraded" (still 200: this node serves its own
+// clients) while a cluster node cannot reach Redis.
+void mount_routes(http::server& http, const cluster::redis_cluster* cluster_node) {
   http.mount("/healthz", std::make_shared<function_route>([](http::exchange_ptr ex) {
     ex->respond(json_response(ex->req(), status::ok, boost::json::object{{"status", "alive"}}));
   }));
-  http.mount("/readyz", std::make_shared<function_route>([](http::exchange_ptr ex) {
+  http.mount("/readyz", std::make_shared<function_route>([cluster_node](http::exchange_ptr ex) {
     const bool ready = static_cast<bool>(realtime::current());
-    ex->respond(json_response(ex->req(), ready ? status::ok : status::service_unavailable,
-                              boost::json::object{{"status", ready ? "ready" : "stopping"}}));
+    const bool redis_up = !cluster_node || cluster_node->stats().connected;
+    boost::json::object body{{"status", !ready ? "stopping" : redis_up ? "ready" : "degraded"}};
+    if (cluster_node) body["cluster"] = {{"redis", redis_up ? "connected" : "unreachable"}};
+    ex->respond(json_response(ex->req(), ready ? status::ok : status::service_unavailable, body));
   }));
 }
 
@@ -79,7 +84,10 @@ void serve(const config& c) {
   http::server http(http_options);
   std::filesystem::create_directories(c.server.data_dir);
   auth::authenticator_options users = authentication(c);
+  // Destroyed before `http`, whose shard 0 runs its Redis I/O; closed before the shards stop.
+  const auto cluster_node = start_cluster(c, http.shards().shard(0).get_executor());
   realtime::options options;
+  if (cluster_node) options.sio.adapter_factory = cluster_node->make_factory();
   options.sio.engine.cors.origins = c.cors.origins;
   options.auth = users;
   options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
@@ -87,6 +95,7 @@ void serve(const config& c) {
   options.guard.on_attempt = [counters](std::string_view outcome) { counters->attempt(outcome); };
   auto realtime_server = realtime::server::attach(http, std::move(options));
   counters->watch(*realtime_server);
+  if (cluster_node) counters->watch([node = cluster_node.get()] { return node->stats(); });
   users.workers = realtime_server->workers();
 
   auto chat_store = std::make_shared<chat::chat_store>((std::filesystem::path(c.server.data_dir) / "chat.db").string());
@@ -96,7 +105,7 @@ void serve(const config& c) {
     (void)chat_store->create_room("lobby", "Lobby", {"demo"}, 0, lobby);
   }
   chat::install(*realtime_server, chat_store, {.max_text = c.chat.max_text});
-  mount_routes(http);
+  mount_routes(http, cluster_node.get());
   http.mount("/metrics", make_metrics_route(counters, realtime_server->io().engine()));
   http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
   http.mount("/", make_demo_route(development ? mint_token(c, "demo", c.auth.demo_token_ttl) : std::string()));
@@ -122,6 +131,7 @@ void serve(const config& c) {
   while (engine.session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  if (cluster_node) cluster_node->close();
   http.stop();
   log::info("stopped", {{"sessions_left", engine.session_count()}});
 }

@@ -15,10 +15,10 @@ namespace {
 
 using namespace switchboard::bench;
 
-boost::asio::ip::tcp::endpoint endpoint_of(const std::string& url) {
+boost::asio::ip::tcp::endpoint endpoint_of(const std::string& url, const std::string& option) {
   const auto parsed = boost::urls::parse_uri(url);
   if (!parsed || parsed->scheme() != "http" || !parsed->has_port()) {
-    throw CLI::ValidationError("--url", "expected http://ADDRESS:PORT");
+    throw CLI::ValidationError(option, "expected http://ADDRESS:PORT");
   }
   return {boost::asio::ip::make_address(parsed->host()), parsed->port_number()};
 }
@@ -28,22 +28,25 @@ boost::asio::ip::tcp::endpoint endpoint_of(const std::string& url) {
 int main(int argc, char** argv) {
   CLI::App app{"switchboard-bench: Socket.IO load generator (see bench/run.sh and docs/BENCHMARKS.md)"};
   run_options options;
-  std::string url, kind = "switchboard";
+  std::string url, emit_url, kind = "switchboard";
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // run.sh's extra arguments win
-  app.add_option("scenario", options.scenario, "fanout | users | connect | idle | scale | polling")
-      ->required()->check(CLI::IsMember({"fanout", "users", "connect", "idle", "scale", "polling"}));
+  app.add_option("scenario", options.scenario, "fanout | users | connect | idle | scale | polling | cluster")
+      ->required()->check(CLI::IsMember({"fanout", "users", "connect", "idle", "scale", "polling", "cluster"}));
   app.add_option("--url", url, "the server, http://ADDRESS:PORT")->required();
+  auto* emit_url_option = app.add_option("--emit-url", emit_url, "where REST emits go (default: --url): another node of its cluster");
   app.add_option("--kind", kind, "how to trigger emits")->check(CLI::IsMember({"switchboard", "reference", "floor"}));
   app.add_option("--name", options.server_name, "the server's name in the report (default: --kind)");
   app.add_option("--server-pid", options.server_pid, "the server process, for its CPU time and RSS")->required();
+  app.add_option("--emit-server-pid", options.emit_server_pid, "the --emit-url server's process: its CPU time counts too")
+      ->needs(emit_url_option);
   app.add_option("--server-cpus", options.server_cpus, "cores the server may use (fanout saturation is 95% of them)");
   app.add_option("--jwt-secret", options.jwt_secret, "HS256 secret the server verifies tokens with")->required();
   app.add_option("--api-key", options.api_key, "REST emit API key");
-  app.add_option("--connections", options.connections, "clients (fanout, users, idle, scale, polling)");
-  app.add_option("--rate", options.rate, "events per second (users, scale, polling)");
+  app.add_option("--connections", options.connections, "clients (fanout, users, idle, scale, polling, cluster)");
+  app.add_option("--rate", options.rate, "events per second (users, scale, polling, cluster)");
   app.add_option("--fanout-rates", options.fanout_rates, "broadcast rates to step through (default: x1.5 from 5/s until saturation)")->delimiter(',')->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--step-seconds", options.step_seconds, "seconds per fanout rate");
-  app.add_option("--duration", options.duration_seconds, "seconds of events (users, scale, polling)");
+  app.add_option("--duration", options.duration_seconds, "seconds of events (users, scale, polling, cluster)");
   app.add_option("--connect-total", options.connect_total, "connections to open and close (connect)");
   app.add_option("--handshake-concurrency", options.handshake_concurrency, "handshakes in flight at once");
   app.add_option("--emit-connections", options.emit_connections, "HTTP connections that trigger emits")->check(CLI::Range(1, 1024));
@@ -53,8 +56,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    options.server.endpoint = endpoint_of(url);
+    options.server.endpoint = endpoint_of(url, "--url");
     options.server.kind = kind == "floor" ? server_kind::floor : kind == "reference" ? server_kind::reference : server_kind::switchboard;
+    options.emit_server = options.server;
+    if (!emit_url.empty()) options.emit_server.endpoint = endpoint_of(emit_url, "--emit-url");
+    if (options.scenario == "cluster" && emit_url.empty()) throw CLI::ValidationError("--emit-url", "cluster needs the second node");
     if (options.server_name.empty()) options.server_name = kind;
     const std::size_t files = raise_file_limit();
     const std::size_t needed = options.connections * (options.scenario == "polling" ? 2 : 1) + 64;

@@ -9,9 +9,11 @@ namespace switchboard::bench {
 
 struct run_options {
   target server;
+  target emit_server;       // where REST emits go: the server itself, or another node of its cluster
   std::string server_name;  // for the report
   std::string scenario;
   int server_pid = 0;       // CPU and RSS come from the kernel's accounting of this process
+  int emit_server_pid = 0;  // the emit node's process when it is another one (cluster); its CPU counts too
   double server_cpus = 1;   // cores the server may use: saturation is 95% of them
   std::size_t connections = 1000;
   double rate = 0;                  // events per second (users, scale, polling); 0: the scenario's default

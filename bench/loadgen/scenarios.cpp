@@ -18,33 +18,49 @@ namespace json = boost::json;
 
 namespace {
 
-// Server CPU, RSS and the load generator's own CPU over one measured interval.
+// Server CPU, RSS and the load generator's own CPU over one measured interval. With a second node
+// (cluster: --emit-server-pid), the server CPU is both nodes' together and "nodes" has each one's.
 class interval {
  public:
   explicit interval(const run_options& options)
-      : pid_(options.server_pid), server_(sample_process(pid_)), own_(own_cpu_seconds()),
-        start_(std::chrono::steady_clock::now()) {}
+      : pid_(options.server_pid), emit_pid_(options.emit_server_pid), server_(sample_process(pid_)),
+        emit_node_(sample_process(emit_pid_)), own_(own_cpu_seconds()), start_(std::chrono::steady_clock::now()) {}
 
   double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
-  double server_cpu() const { return sample_process(pid_).cpu_seconds - server_.cpu_seconds; }
 
   json::object figures() const {
     const auto now = sample_process(pid_);
+    const auto emit_now = sample_process(emit_pid_);  // all zeros without a second node
     const double seconds = wall();
-    return {{"wall_s", seconds},
-            {"server_cpu_s", now.cpu_seconds - server_.cpu_seconds},
-            {"server_cpu_utilization", (now.cpu_seconds - server_.cpu_seconds) / seconds},
-            {"loadgen_cpu_utilization", (own_cpu_seconds() - own_) / seconds},
-            {"server_rss_kib", now.rss_kib},
-            {"server_peak_rss_kib", now.peak_rss_kib}};
+    const double cpu = now.cpu_seconds - server_.cpu_seconds;
+    const double emit_cpu = emit_now.cpu_seconds - emit_node_.cpu_seconds;
+    json::object f{{"wall_s", seconds},
+                   {"server_cpu_s", cpu + emit_cpu},
+                   {"server_cpu_utilization", (cpu + emit_cpu) / seconds},
+                   {"loadgen_cpu_utilization", (own_cpu_seconds() - own_) / seconds},
+                   {"server_rss_kib", now.rss_kib},
+                   {"server_peak_rss_kib", now.peak_rss_kib}};
+    if (emit_pid_ > 0) {
+      const auto node = [&](double node_cpu, const process_sample& sample) {
+        return json::object{{"cpu_s", node_cpu}, {"cpu_utilization", node_cpu / seconds}, {"rss_kib", sample.rss_kib},
+                            {"peak_rss_kib", sample.peak_rss_kib}};
+      };
+      f["nodes"] = json::object{{"clients", node(cpu, now)}, {"emits", node(emit_cpu, emit_now)}};
+    }
+    return f;
   }
 
  private:
   int pid_;
+  int emit_pid_;
   process_sample server_;
+  process_sample emit_node_;
   double own_;
   std::chrono::steady_clock::time_point start_;
 };
+
+// Emits go to another node of the server's cluster, whose answer counts only its own sockets.
+bool cross_node(const run_options& options) { return options.emit_server.endpoint != options.server.endpoint; }
 
 json::object fleet_figures(const fleet_stats& stats) {
   return {{"connected", stats.connected}, {"refused", stats.refused}, {"lost", stats.lost},
@@ -56,19 +72,23 @@ asio::awaitable<void> pause(std::chrono::milliseconds d) {
   co_await timer.async_wait(asio::use_awaitable);
 }
 
-// Emits for `seconds` at `rate`, each to the user `pick` names, then waits for the deliveries.
+// Emits for `seconds` at `rate`, each to the user `pick` names, then waits for the deliveries: as
+// many as the answers count, or `sockets_per_emit` for each accepted emit when that is not 0 (the
+// answers of another node of a cluster count none of the clients).
 asio::awaitable<json::object> measured_emits(const run_options& options, fleet_stats& stats, double rate,
-                                             double seconds, std::function<std::string(std::uint64_t)> pick) {
+                                             double seconds, std::function<std::string(std::uint64_t)> pick,
+                                             std::uint64_t sockets_per_emit = 0) {
   stats.latency.clear();
   const std::uint64_t received_before = stats.received;
   const interval measured(options);
   emit_plan plan{.rate = rate, .duration = std::chrono::duration<double>(seconds),
                  .connections = options.emit_connections,
                  .make = [&](std::uint64_t n) { return event_for_user(options, pick(n), n); }};
-  const emit_totals totals = co_await run_emits(options.server, options.api_key, plan);
+  const emit_totals totals = co_await run_emits(options.emit_server, options.api_key, plan);
+  const std::uint64_t expected = sockets_per_emit ? (totals.sent - totals.failed) * sockets_per_emit : totals.recipients;
   const auto delivered = [&] { return stats.received - received_before; };
   // A server that cannot keep up shows as deliveries still arriving long after the emits.
-  const bool drained = co_await wait_for([&] { return delivered() >= totals.recipients; }, delivered,
+  const bool drained = co_await wait_for([&] { return delivered() >= expected; }, delivered,
                                          std::chrono::seconds(2), std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
   json::object step = measured.figures();
   const double cpu = step["server_cpu_s"].as_double();
@@ -77,9 +97,11 @@ asio::awaitable<json::object> measured_emits(const run_options& options, fleet_s
   step["step_s"] = seconds;
   step["offered_rate"] = rate;
   step["sent_rate"] = static_cast<double>(totals.sent) / seconds;
+  step["emit_s"] = totals.seconds;  // longer than step_s when the answers held the requests back
   step["emit_failures"] = totals.failed;
   step["emit_error"] = totals.first_error;
-  step["expected"] = totals.recipients;
+  step["expected"] = expected;
+  step["recipients_answered"] = totals.recipients;
   step["delivered"] = delivered();
   step["drained"] = drained;
   step["delivered_per_s"] = count / wall;
@@ -118,10 +140,11 @@ asio::awaitable<json::object> fanout(const run_options& options, fleet_stats& st
                       stats, stop);
   std::cerr << "connected " << stats.connected << " clients" << std::endl;  // bench/callgrind.sh starts counting here
   const auto everyone = [](std::uint64_t) { return std::string("fanout"); };
+  const std::uint64_t per_emit = cross_node(options) ? stats.connected : 0;
   json::array steps;
   json::object best;
   for (const double rate : fanout_rates(options)) {
-    json::object step = co_await measured_emits(options, stats, rate, options.step_seconds, everyone);
+    json::object step = co_await measured_emits(options, stats, rate, options.step_seconds, everyone, per_emit);
     print_step(step);
     const bool last = saturated(step, options.server_cpus);
     if (best.empty() || step["delivered_per_s"].as_double() > best["delivered_per_s"].as_double()) best = step;
@@ -130,12 +153,12 @@ asio::awaitable<json::object> fanout(const run_options& options, fleet_stats& st
   }
   // Latency where the server has headroom: half the best rate.
   const double half_rate = std::max(1.0, best["sent_rate"].as_double() / 2);
-  json::object half = co_await measured_emits(options, stats, half_rate, options.step_seconds, everyone);
+  json::object half = co_await measured_emits(options, stats, half_rate, options.step_seconds, everyone, per_emit);
   print_step(half);
   co_return json::object{{"steps", std::move(steps)}, {"saturation", std::move(best)}, {"half_saturation", std::move(half)}};
 }
 
-// users, scale and polling: one event at a time to one user.
+// users, scale, polling and cluster: one event at a time to one user (who has one socket).
 asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& stats, const bool& stop,
                                        transport over, double rate, bool random_user) {
   const interval whole(options);
@@ -147,7 +170,7 @@ asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& 
   const auto users = options.connections;
   json::object run = co_await measured_emits(options, stats, rate, options.duration_seconds, [&](std::uint64_t n) {
     return "u" + std::to_string(random_user ? random() % users : n % users);
-  });
+  }, cross_node(options) ? 1 : 0);
   print_step(run);
   run["connect_phase"] = whole.figures();
   co_return run;
@@ -189,7 +212,7 @@ asio::awaitable<json::object> run_scenario(const run_options& options) {
   const double n = static_cast<double>(options.connections);
   json::object figures;
   if (s == "fanout") figures = co_await fanout(options, stats, stop);
-  else if (s == "users") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : 20'000, true);
+  else if (s == "users" || s == "cluster") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : 20'000, true);
   else if (s == "scale") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : n / 10, false);
   else if (s == "polling") figures = co_await targeted(options, stats, stop, transport::polling, options.rate > 0 ? options.rate : n, false);
   else if (s == "connect") figures = co_await connect_rate(options, stats, stop);
@@ -197,15 +220,21 @@ asio::awaitable<json::object> run_scenario(const run_options& options) {
   else throw std::invalid_argument("unknown scenario " + s);
   stop = true;
   const process_sample end = sample_process(options.server_pid);
-  co_return json::object{
+  json::object result{
       {"scenario", s},
       {"server", options.server_name},
       {"parameters", {{"connections", options.connections}, {"rate", options.rate}, {"connect_total", options.connect_total},
                       {"step_s", options.step_seconds}, {"duration_s", options.duration_seconds},
-                      {"payload_bytes", options.payload_bytes}, {"source_addresses", options.server.sources}}},
+                      {"payload_bytes", options.payload_bytes}, {"source_addresses", options.server.sources},
+                      {"emits_to_other_node", cross_node(options)}}},
       {"clients", fleet_figures(stats)},
       {"figures", std::move(figures)},
       {"server_process", {{"cpu_s", end.cpu_seconds}, {"rss_kib", end.rss_kib}, {"peak_rss_kib", end.peak_rss_kib}}}};
+  if (options.emit_server_pid > 0) {
+    const process_sample emits = sample_process(options.emit_server_pid);
+    result["emit_server_process"] = {{"cpu_s", emits.cpu_seconds}, {"rss_kib", emits.rss_kib}, {"peak_rss_kib", emits.peak_rss_kib}};
+  }
+  co_return result;
 }
 
 }  // namespace switchboard::bench

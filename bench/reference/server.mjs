@@ -3,11 +3,17 @@
 // drives both the same way. It authenticates connections with HS256 JWTs (user id from `sub`,
 // joined to the room "user:<id>"), answers `bench:echo` with an ack, and mirrors switchboard's REST
 // emit route (apps/switchboard/emit_api.cpp): POST /api/v1/emit, same checks, status codes and bodies.
+// With --redis-url (or REDIS_URL) it joins a cluster through the official @socket.io/redis-adapter
+// (key "socket.io", two `redis` v4 clients), as switchboard does with cluster.redis: an emit on any
+// node reaches the sockets of every node, and its answer counts this node's sockets only.
 //
 //   node bench/reference/server.mjs --port 0 --address 127.0.0.1 --jwt-secret S --api-key K [--cors-origin O ...]
+//        [--redis-url redis://127.0.0.1:6379]
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { createClient } from "redis";
 import { Server } from "socket.io";
 
 const { values: args } = parseArgs({
@@ -17,10 +23,11 @@ const { values: args } = parseArgs({
     "jwt-secret": { type: "string" },
     "api-key": { type: "string" },
     "cors-origin": { type: "string", multiple: true, default: [] },
+    "redis-url": { type: "string", default: process.env.REDIS_URL ?? "" },
   },
 });
 if (!args["jwt-secret"] || !args["api-key"]) {
-  console.error("usage: server.mjs --port N --address A --jwt-secret S --api-key K [--cors-origin O ...]");
+  console.error("usage: server.mjs --port N --address A --jwt-secret S --api-key K [--cors-origin O ...] [--redis-url U]");
   process.exit(2);
 }
 const secret = Buffer.from(args["jwt-secret"]);
@@ -130,6 +137,17 @@ const io = new Server(httpServer, {
   }),
 });
 
+// ---- Cluster: both clients connected before the listening line (bench/run.sh's readiness) ------
+const redisClients = [];
+if (args["redis-url"]) {
+  const pub = createClient({ url: args["redis-url"] });
+  const sub = pub.duplicate();
+  for (const client of [pub, sub]) client.on("error", (err) => console.error("redis:", err.message));
+  await Promise.all([pub.connect(), sub.connect()]);
+  redisClients.push(pub, sub);
+  io.adapter(createAdapter(pub, sub, { key: "socket.io" }));
+}
+
 io.use((socket, next) => {
   const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token
     : bearer(socket.handshake.headers.authorization);
@@ -154,7 +172,7 @@ httpServer.listen(Number(args.port), args.address, () => {
 });
 
 const stop = () => {
-  io.close(() => process.exit(0));
+  io.close(() => Promise.allSettled(redisClients.map((c) => c.quit())).then(() => process.exit(0)));
   setTimeout(() => process.exit(0), 2000).unref();
 };
 process.on("SIGTERM", stop);

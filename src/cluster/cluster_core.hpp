@@ -79,8 +79,8 @@ class node : public std::enable_shared_from_this<node> {
   bool closed() const noexcept { return closed_.load(); }
 
   // sio::adapter
-  void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
-                 sio::delivered_callback delivered);
+  std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
+                            sio::delivered_callback delivered);
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
                           const sio::broadcast_target& target, sio::broadcast_ack_callback done);
   void fetch_sockets(const sio::broadcast_target& target, std::function<void(std::vector<sio::socket_info>)> done);
@@ -130,9 +130,9 @@ class node_adapter final : public sio::adapter {
   explicit node_adapter(std::shared_ptr<node> n) : node_(std::move(n)) {}
   ~node_adapter() override { node_->close(); }
 
-  void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
-                 sio::delivered_callback delivered) override {
-    node_->broadcast(packet, std::move(frame), target, std::move(delivered));
+  std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
+                            sio::delivered_callback delivered) override {
+    return node_->broadcast(packet, std::move(frame), target, std::move(delivered));
   }
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
                           const sio::broadcast_target& target, sio::broadcast_ack_callback done) override {

@@ -58,17 +58,20 @@ void node::subscribe() {
 
 // ---- sio::adapter ----
 
-void node::broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
-                     sio::delivered_callback delivered) {
+std::error_code node::broadcast(const wire::sio::packet& packet, wire::frame_ptr frame,
+                                const sio::broadcast_target& target, sio::delivered_callback delivered) {
   local_->broadcast(packet, std::move(frame), target, std::move(delivered));
-  if (target.flags.local) return;
+  if (target.flags.local) return {};
   std::string bytes;
   if (const auto ec = encode_broadcast({uid_, packet, target}, bytes)) {
     core_->publish_failures.fetch_add(1, std::memory_order_relaxed);
     log::warn("redis adapter: broadcast not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
-    return;
+    return ec;
   }
+  // Known down: say so now (publish() would fail too, counted and logged, but only later).
+  const bool reachable = core_->publisher.connected();
   core_->publish(channels_.broadcast_for(target), std::move(bytes));
+  return reachable ? std::error_code() : make_error_code(sio::errc::cluster_unreachable);
 }
 
 void node::add_sockets(const sio::broadcast_target& target, std::string room) {

@@ -144,6 +144,7 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
   redis_stats stats() const noexcept {
     return {connected_.load(), errors_.load(), reconnects_.load(), rejected_.load()};
   }
+  bool connected() const noexcept { return connected_.load(std::memory_order_relaxed); }
 
  private:
   // --- connecting -----------------------------------------------------------------------
@@ -241,8 +242,10 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     log::info(ever_connected_ ? "redis: reconnected" : "redis: connected", {{"redis", endpoint_.address()}});
     ever_connected_ = true;
     reported_down_ = false;
-    if (!channels_.empty()) issue_subscribe("SUBSCRIBE", {channels_.begin(), channels_.end()});
+    // Patterns first, as the adapter subscribes: once a node's request channel is seen subscribed,
+    // its broadcast pattern is too.
     if (!patterns_.empty()) issue_subscribe("PSUBSCRIBE", {patterns_.begin(), patterns_.end()});
+    if (!channels_.empty()) issue_subscribe("SUBSCRIBE", {channels_.begin(), channels_.end()});
     if (on_state_) invoke_guarded(on_state_, true, std::string_view{});
   }
 
@@ -468,5 +471,6 @@ void redis_connection::subscribe(std::vector<std::string> channels) { impl_->sub
 void redis_connection::psubscribe(std::vector<std::string> patterns) { impl_->subscribe(std::move(patterns), true); }
 
 redis_stats redis_connection::stats() const noexcept { return impl_->stats(); }
+bool redis_connection::connected() const noexcept { return impl_->connected(); }
 
 }  // namespace switchboard::cluster

@@ -16,6 +16,7 @@ class realtime_error_category final : public std::error_category {
       case errc::encode_failed: return "the event could not be encoded (reserved name or bad payload)";
       case errc::unknown_namespace: return "no such namespace";
       case errc::internal_error: return "internal error";
+      case errc::cluster_unreachable: return "delivered on this node only: the cluster is unreachable";
     }
     return "unknown realtime error";
   }

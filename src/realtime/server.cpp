@@ -130,7 +130,9 @@ std::error_code server::emit_json(std::string_view event, const target& to, json
       log::debug("emitted", {{"event", event}, targets, {"recipients", count}});
       if (then) then(count);
     };
-    if (const auto ec = op.emit(event, std::move(args), std::move(delivered))) return failed(event, to, errc::encode_failed);
+    if (const auto ec = op.emit(event, std::move(args), std::move(delivered))) {
+      return failed(event, to, ec == sio::errc::cluster_unreachable ? errc::cluster_unreachable : errc::encode_failed);
+    }
     emitted_total.fetch_add(1, std::memory_order_relaxed);
     return {};
   } catch (...) {

@@ -22,6 +22,7 @@ class sio_error_category final : public std::error_category {
       case errc::not_connected: return "socket is not connected";
       case errc::reserved_event: return "reserved event name";
       case errc::reserved_room: return "reserved room name";
+      case errc::cluster_unreachable: return "delivered on this node only: the cluster is unreachable";
     }
     return "unknown Socket.IO error";
   }

@@ -51,8 +51,7 @@ std::error_code broadcast_operator::emit(std::string_view event, arguments args,
   wire::frame_ptr frame;
   if (const auto ec = wire::sio::encode_frame(p, frame)) return ec;
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
-  nsp_->adapter->broadcast(p, std::move(frame), target_, std::move(delivered));
-  return {};
+  return nsp_->adapter->broadcast(p, std::move(frame), target_, std::move(delivered));
 }
 
 void broadcast_operator::emit_with_ack(std::string_view event, arguments args, broadcast_ack_callback done) const {

@@ -96,8 +96,8 @@ void local_adapter::on_every_shard(F f) {
   }
 }
 
-void local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, const broadcast_target& target,
-                              delivered_callback delivered) {
+std::error_code local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, const broadcast_target& target,
+                                         delivered_callback delivered) {
   std::shared_ptr<per_shard_gathering<std::size_t>> counting;
   if (delivered) {
     counting = std::make_shared<per_shard_gathering<std::size_t>>(
@@ -114,6 +114,7 @@ void local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, c
     });
     if (counting) counting->add(shard, queued);
   });
+  return {};
 }
 
 void local_adapter::broadcast_with_ack(const wire::sio::packet&, wire::frame_ptr frame, std::uint64_t ack_id,

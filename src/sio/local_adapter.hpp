@@ -9,8 +9,8 @@ class local_adapter final : public adapter {
  public:
   explicit local_adapter(namespace_state& nsp) : nsp_(nsp) {}
 
-  void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target,
-                 delivered_callback delivered) override;
+  std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target,
+                            delivered_callback delivered) override;
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
                           const broadcast_target& target, broadcast_ack_callback done) override;
   void fetch_sockets(const broadcast_target& target, std::function<void(std::vector<socket_info>)> done) override;

@@ -108,6 +108,7 @@ class redis_connection {
   void psubscribe(std::vector<std::string> patterns);
 
   redis_stats stats() const noexcept;
+  bool connected() const noexcept;  // one atomic load: for every publish
 
  private:
   class impl;

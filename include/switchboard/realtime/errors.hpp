@@ -11,6 +11,7 @@ enum class errc {
   encode_failed,     // the payload could not be encoded
   unknown_namespace,
   internal_error,    // an unexpected failure (out of memory...)
+  cluster_unreachable,  // delivered to this node's sockets, but Redis is down: not to other nodes'
 };
 
 const std::error_category& realtime_category() noexcept;

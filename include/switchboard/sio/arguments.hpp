@@ -24,6 +24,7 @@ enum class errc {
   not_connected,
   reserved_event,
   reserved_room,  // the room's prefix is reserved to another layer (user rooms)
+  cluster_unreachable,  // a cluster adapter delivered on this node but could not reach the others
 };
 const std::error_category& sio_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), sio_category()}; }

@@ -30,6 +30,7 @@ class broadcast_operator {
 
   // Sends the event to every targeted socket; encoded once, whatever the number of recipients.
   // errc::reserved_event for a reserved name; `delivered` (may be empty) gets the local count.
+  // With a cluster adapter, an error after local delivery says the other nodes were not reached.
   std::error_code emit(std::string_view event, arguments args = {}, delivered_callback delivered = {}) const;
   // The same, asking each recipient for an answer; `done` runs once, on shard 0.
   void emit_with_ack(std::string_view event, arguments args, broadcast_ack_callback done) const;

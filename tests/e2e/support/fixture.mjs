@@ -11,9 +11,10 @@ export const binary = (name) => path.join(binDir, name);
 // A fixture server on a free port (it takes --port 0).
 export const startFixture = (name, args = []) => startServer(name, ["--port", "0", ...args]);
 
-// Any server binary of this tree run with `args`, once it prints "listening on PORT".
+// A server binary of this tree (or any program, by absolute path) run with `args`, once it
+// prints "listening on PORT".
 export async function startServer(name, args) {
-  const child = spawn(binary(name), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.isAbsolute(name) ? name : binary(name), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => { stderr += chunk; });
   const port = await new Promise((resolve, reject) => {

@@ -36,6 +36,20 @@ TEST(Config, HasEmbeddedDefaults) {
   EXPECT_EQ(c.server.port, 3000);
   EXPECT_EQ(c.auth.leeway, 30s);
   EXPECT_EQ(c.auth.sessions, "sqlite");
+  EXPECT_EQ(c.cluster.redis, "");
+  EXPECT_EQ(c.cluster.key, "socket.io");
+  EXPECT_EQ(c.cluster.request_timeout, 5000ms);
+}
+
+TEST(Config, ReadsTheClusterSection) {
+  const auto c = load_config(write_toml("[cluster]\nredis = \"redis://10.0.0.5:6380/2\"\nkey = \"app\"\nrequest_timeout = \"750ms\"\n"),
+                             {{"SWITCHBOARD_CLUSTER_KEY", "shared"}}, {});
+  EXPECT_EQ(c.cluster.redis, "redis://10.0.0.5:6380/2");
+  EXPECT_EQ(c.cluster.key, "shared");
+  EXPECT_EQ(c.cluster.request_timeout, 750ms);
+  EXPECT_NE(error_of("[cluster]\nrequest_timeout = \"0s\"\n").find("cluster.request_timeout = \"0s\": expected a positive duration"),
+            std::string::npos);
+  EXPECT_NE(error_of("[cluster]\nkey = \"\"\n").find("cluster.key is empty"), std::string::npos);
 }
 
 TEST(Config, ReadsTheFileThenTheEnvironmentThenFlags) {

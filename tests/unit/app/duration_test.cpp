@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 using switchboard::app::parse_duration;
+using switchboard::app::parse_milliseconds;
 using namespace std::chrono_literals;
 
 TEST(ParseDuration, ReadsEachUnit) {
@@ -19,3 +20,15 @@ TEST(ParseDuration, RefusesEverythingElse) {
     EXPECT_EQ(parse_duration(bad), std::nullopt) << bad;
   }
 }
+
+TEST(ParseMilliseconds, ReadsMillisecondsAndEveryOtherUnit) {
+  EXPECT_EQ(parse_milliseconds("500ms"), 500ms);
+  EXPECT_EQ(parse_milliseconds("5s"), 5000ms);
+  EXPECT_EQ(parse_milliseconds("5"), 5000ms);
+  EXPECT_EQ(parse_milliseconds("2m"), 120'000ms);
+  for (const char* bad : {"", "ms", "-5ms", "5 ms", "5mss", "1.5s", "9223372036854775807s"}) {
+    EXPECT_EQ(parse_milliseconds(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(ParseDuration, HasNoMillisecondUnit) { EXPECT_EQ(parse_duration("500ms"), std::nullopt); }

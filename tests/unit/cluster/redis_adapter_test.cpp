@@ -94,8 +94,8 @@ class fake_local final : public sio::adapter {
     return it == calls_.end() ? 0 : it->second;
   }
 
-  void broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
-                 sio::delivered_callback delivered) override {
+  std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
+                            sio::delivered_callback delivered) override {
     std::size_t n = 0;
     {
       const std::lock_guard lock(mutex_);
@@ -103,6 +103,7 @@ class fake_local final : public sio::adapter {
       n = matching(target).size();
     }
     if (delivered) asio::post(io_, [delivered, n] { delivered(n); });
+    return {};
   }
 
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t,

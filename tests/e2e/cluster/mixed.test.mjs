@@ -1,0 +1,304 @@
+// Cluster nodes over one Redis, wire-compatible with @socket.io/redis-adapter 8.3 and
+// @socket.io/redis-emitter 5.1: each node is switchboard (build/bin/sio-conformance-server --redis)
+// or Node.js (node_server.mjs, the reference), official clients connect to both, and what is done
+// on one node must act on the other. The node/node pair checks the tests themselves.
+//
+// The event contract both kinds of node implement, on "/" and "/custom" (every command is acked;
+// lists are sorted unless said otherwise):
+//   join(room), leave(room): ack()                 rooms(): ack(this socket's rooms, any order)
+//   broadcast(room, ...args), broadcast-to({rooms, except}, ...args): "room-message" with args
+//     to the room / rooms (none: everyone) but except; ack()
+//   broadcast-ack(room, timeoutMs, ...args): asks the room "room-question" with args and acks
+//     {answers: each client's answer as a one-element list, error?}
+//   fetch(room): ack(socket ids)                    fetch-details(room): ack([{id, rooms}] by id)
+//   all-join(room, newRoom), all-leave(room, oldRoom): ack()
+//   all-disconnect(room): ack(), then disconnects the room's sockets
+//   all-rooms(): ack(every room of every node, sockets' own rooms included)
+//   server-side-emit(event, ...args): ack()
+//   server-side-emit-ack(timeoutMs, event, ...args): ack({answers: one per other node, error?})
+//   received-server-side(): ack([event, ...args] of each server-side emit received, in order)
+// Server-side, each node answers "cluster-ping"(x) with {pong: x, from: its --name}.
+import { after, afterEach, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { Emitter } from "@socket.io/redis-emitter";
+import { createClient } from "redis";
+import { io } from "socket.io-client";
+import { startFixture, startServer, waitUntil } from "../support/fixture.mjs";
+import { startRedis } from "../support/redis.mjs";
+
+const pairs = [["switchboard", "switchboard"], ["node", "switchboard"], ["switchboard", "node"], ["node", "node"]];
+const emitterTargets = ["switchboard", "node"];
+const label = { switchboard: "switchboard", node: "Node.js" };
+
+const nodeServer = fileURLToPath(new URL("node_server.mjs", import.meta.url));
+function startNode(kind, name) {
+  const args = ["--redis", redis.url, "--name", name];
+  if (kind === "switchboard") return startFixture("sio-conformance-server", args);
+  return startServer(process.execPath, [nodeServer, ...args]);
+}
+
+let redis;
+let redisClient;
+before(async () => {
+  redis = await startRedis();
+  redisClient = createClient({ url: redis.url });
+  await redisClient.connect();
+});
+after(async () => {
+  await redisClient.quit();
+  await redis.stop();
+});
+
+// A node is in the cluster once Redis has its subscription to the namespace's request channel:
+// PUBSUB NUMSUB of that channel is the node count the adapters themselves wait for.
+async function clusterHas(count) {
+  for (const channel of ["socket.io-request#/#", "socket.io-request#/custom#"]) {
+    await waitUntil(async () => (await redisClient.pubSubNumSub(channel))[channel] === count, 10000,
+                    `${count} node(s) subscribed to ${channel}`);
+  }
+}
+
+const open = [];
+afterEach(() => {
+  for (const socket of open.splice(0)) socket.disconnect();
+});
+
+async function connect(node, { nsp = "/", transports = ["websocket"] } = {}) {
+  const socket = io(`${node.base}${nsp}`, { forceNew: true, reconnection: false, transports });
+  open.push(socket);
+  await new Promise((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+// Every "room-message" of `socket`, as its argument lists.
+function inbox(socket) {
+  const messages = [];
+  socket.on("room-message", (...args) => messages.push(args));
+  return messages;
+}
+const arrived = (messages, ...args) =>
+  waitUntil(() => messages.some((m) => isDeepStrictEqual(m, args)), 5000, `room-message ${JSON.stringify(args)}`);
+
+const disconnected = (socket) => new Promise((resolve) => socket.once("disconnect", resolve));
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function assertBinary(value, bytes) {
+  assert.ok(Buffer.isBuffer(value) || value instanceof ArrayBuffer, `binary expected, got ${JSON.stringify(value)}`);
+  assert.deepEqual(Buffer.from(value), Buffer.from(bytes));
+}
+
+for (const [kindA, kindB] of pairs) {
+  describe(`${label[kindA]} node A with ${label[kindB]} node B`, () => {
+    const nodes = {};
+    before(async () => {
+      [nodes.A, nodes.B] = await Promise.all([startNode(kindA, "A"), startNode(kindB, "B")]);
+      await clusterHas(2);
+    });
+    after(async () => {
+      for (const node of Object.values(nodes)) await node.stop();
+    });
+    const clients = (names, options) => Promise.all(names.map((name) => connect(nodes[name], options)));
+
+    for (const [nsp, transports] of [["/", ["websocket"]], ["/", ["polling"]], ["/custom", ["websocket"]]]) {
+      it(`broadcasts to a room reach its members on both nodes, no one else (${nsp}, ${transports})`, async () => {
+        const [a1, a2, b1, b2] = await clients(["A", "A", "B", "B"], { nsp, transports });
+        await Promise.all([a1, b1].map((s) => s.emitWithAck("join", "news")));
+        const inboxes = [a1, a2, b1, b2].map(inbox);
+        await a2.emitWithAck("broadcast", "news", "hello", { n: 1 });
+        // The last message reaches everyone, after the ones before it.
+        await a2.emitWithAck("broadcast-to", { rooms: [], except: [] }, "everyone");
+        await Promise.all(inboxes.map((messages) => arrived(messages, "everyone")));
+        assert.deepEqual(inboxes, [[["hello", { n: 1 }], ["everyone"]], [["everyone"]],
+                                   [["hello", { n: 1 }], ["everyone"]], [["everyone"]]]);
+      });
+    }
+
+    it("except leaves out excepted rooms and socket ids on both nodes", async () => {
+      const [a1, a2, b1, b2] = await clients(["A", "A", "B", "B"]);
+      await Promise.all([a1, a2, b1, b2].map((s) => s.emitWithAck("join", "team")));
+      await Promise.all([a2, b2].map((s) => s.emitWithAck("join", "muted")));
+      const inboxes = [a1, a2, b1, b2].map(inbox);
+      await b1.emitWithAck("broadcast-to", { rooms: ["team"], except: ["muted"] }, "unmuted");
+      await b1.emitWithAck("broadcast-to", { rooms: ["team"], except: [a1.id] }, "not a1");
+      await b1.emitWithAck("broadcast", "team", "last");
+      await Promise.all(inboxes.map((messages) => arrived(messages, "last")));
+      assert.deepEqual(inboxes, [[["unmuted"], ["last"]], [["not a1"], ["last"]],
+                                 [["unmuted"], ["not a1"], ["last"]], [["not a1"], ["last"]]]);
+    });
+
+    it("fetch lists the sockets of both nodes, fetch-details with their rooms", async () => {
+      const [a1, a2, b1] = await clients(["A", "A", "B"]);
+      await Promise.all([a1, b1].map((s) => s.emitWithAck("join", "crew")));
+      await b1.emitWithAck("join", "crew-b");
+      const ids = [a1.id, b1.id].sort();
+      assert.deepEqual(await a2.emitWithAck("fetch", "crew"), ids);
+      assert.deepEqual(await b1.emitWithAck("fetch", "crew"), ids);
+      assert.deepEqual(await a2.emitWithAck("fetch", "nobody-here"), []);
+      const details = [{ id: a1.id, rooms: [a1.id, "crew"].sort() }, { id: b1.id, rooms: [b1.id, "crew", "crew-b"].sort() }];
+      assert.deepEqual(await a2.emitWithAck("fetch-details", "crew"), details.sort(byId));
+    });
+
+    it("all-join and all-leave on one node move the sockets of the other", async () => {
+      const [a1, b1, b2] = await clients(["A", "B", "B"]);
+      await Promise.all([a1, b1].map((s) => s.emitWithAck("join", "base")));
+      await a1.emitWithAck("all-join", "base", "moved");
+      const both = [a1.id, b1.id].sort();
+      await waitUntil(async () => isDeepStrictEqual(await a1.emitWithAck("fetch", "moved"), both), 5000, "the join on B");
+      assert.ok((await b1.emitWithAck("rooms")).includes("moved"));
+      assert.ok(!(await b2.emitWithAck("rooms")).includes("moved"));
+
+      const inboxes = [a1, b1, b2].map(inbox);
+      await b2.emitWithAck("broadcast", "moved", "to moved");
+      await b2.emitWithAck("broadcast-to", { rooms: [], except: [] }, "everyone");
+      await Promise.all(inboxes.map((messages) => arrived(messages, "everyone")));
+      assert.deepEqual(inboxes, [[["to moved"], ["everyone"]], [["to moved"], ["everyone"]], [["everyone"]]]);
+
+      await b1.emitWithAck("all-leave", "base", "moved");
+      await waitUntil(async () => (await b1.emitWithAck("fetch", "moved")).length === 0, 5000, "the leave on A");
+      assert.deepEqual((await a1.emitWithAck("rooms")).sort(), [a1.id, "base"].sort());
+    });
+
+    it("all-disconnect on one node disconnects the sockets of the other", async () => {
+      const [a1, a2, b1, b2] = await clients(["A", "A", "B", "B"]);
+      await Promise.all([a1, b1].map((s) => s.emitWithAck("join", "doomed")));
+      const reasons = Promise.all([a1, b1].map(disconnected));
+      await a2.emitWithAck("all-disconnect", "doomed");
+      assert.deepEqual(await reasons, ["io server disconnect", "io server disconnect"]);
+      assert.deepEqual(await b2.emitWithAck("fetch", "doomed"), []);
+      assert.ok(a2.connected && b2.connected);
+    });
+
+    it("server-side-emit reaches the other node, and not the sender's", async () => {
+      const [a1, b1, b1custom] = await Promise.all([connect(nodes.A), connect(nodes.B), connect(nodes.B, { nsp: "/custom" })]);
+      const note = ["cluster-note", 1, "two", { three: [true, null] }];
+      await a1.emitWithAck("server-side-emit", ...note);
+      await waitUntil(async () => (await b1.emitWithAck("received-server-side")).length > 0, 5000, "the note on B");
+      assert.deepEqual(await b1.emitWithAck("received-server-side"), [note]);
+      // Once A has B's answering note, it would have had its own too, had that come back to it.
+      await b1.emitWithAck("server-side-emit", "cluster-note", "from B");
+      await waitUntil(async () => (await a1.emitWithAck("received-server-side")).length > 0, 5000, "the note on A");
+      assert.deepEqual(await a1.emitWithAck("received-server-side"), [["cluster-note", "from B"]]);
+      assert.deepEqual(await b1custom.emitWithAck("received-server-side"), []);
+    });
+
+    it("server-side-emit-ack gets the other node's answer", async () => {
+      const [a1, b1] = await clients(["A", "B"], { nsp: "/custom" });
+      assert.deepEqual(await a1.emitWithAck("server-side-emit-ack", 5000, "cluster-ping", "x1"), { answers: [{ pong: "x1", from: "B" }] });
+      assert.deepEqual(await b1.emitWithAck("server-side-emit-ack", 5000, "cluster-ping", "x2"), { answers: [{ pong: "x2", from: "A" }] });
+      assert.deepEqual(await b1.emitWithAck("received-server-side"), [["cluster-ping", "x1"]]);
+    });
+
+    it("broadcast-ack collects the answers of clients on both nodes", async () => {
+      const [a1, a2, b1] = await clients(["A", "A", "B"]);
+      await Promise.all([a1, a2, b1].map((s) => s.emitWithAck("join", "asked")));
+      for (const [socket, name] of [[a1, "a1"], [a2, "a2"], [b1, "b1"]]) socket.on("room-question", (q, reply) => reply(`${name}:${q}`));
+      assert.deepEqual(await b1.emitWithAck("broadcast-ack", "asked", 5000, "q1"), { answers: [["a1:q1"], ["a2:q1"], ["b1:q1"]] });
+      assert.deepEqual(await a1.emitWithAck("broadcast-ack", "asked", 5000, "q2"), { answers: [["a1:q2"], ["a2:q2"], ["b1:q2"]] });
+      assert.deepEqual(await a1.emitWithAck("broadcast-ack", "nobody-here", 5000, "q3"), { answers: [] });
+      b1.off("room-question");
+      b1.on("room-question", () => {});  // b1 never answers
+      assert.deepEqual(await a1.emitWithAck("broadcast-ack", "asked", 1000, "q4"),
+                       { answers: [["a1:q4"], ["a2:q4"]], error: "operation has timed out" });
+    });
+
+    for (const transports of [["websocket"], ["polling"]]) {
+      it(`binary arguments of a broadcast reach the other node's client as binary (${transports})`, async () => {
+        const [a1, b1] = await clients(["A", "B"], { transports });
+        await b1.emitWithAck("join", "bin");
+        const messages = inbox(b1);
+        await a1.emitWithAck("broadcast", "bin", "blob", Buffer.from([1, 2, 3]), { nested: Buffer.from([0, 255]) });
+        await waitUntil(() => messages.length > 0, 5000, "the broadcast on B");
+        const [[text, blob, { nested }]] = messages;
+        assert.equal(text, "blob");
+        assertBinary(blob, [1, 2, 3]);
+        assertBinary(nested, [0, 255]);
+      });
+    }
+
+    it("all-rooms includes the rooms joined on both nodes", async () => {
+      const [a1, b1] = await clients(["A", "B"]);
+      await a1.emitWithAck("join", "only-on-a");
+      await b1.emitWithAck("join", "only-on-b");
+      for (const socket of [a1, b1]) {
+        const rooms = await socket.emitWithAck("all-rooms");
+        for (const room of ["only-on-a", "only-on-b", a1.id, b1.id]) assert.ok(rooms.includes(room), `${room} in ${rooms}`);
+        assert.deepEqual(rooms, [...rooms].sort());
+      }
+    });
+  });
+}
+
+for (const kind of emitterTargets) {
+  describe(`@socket.io/redis-emitter to a ${label[kind]} node`, () => {
+    let node;
+    let emitter;
+    before(async () => {
+      node = await startNode(kind, "A");
+      await clusterHas(1);
+      emitter = new Emitter(redisClient);
+    });
+    after(() => node.stop());
+
+    it("emits to a room's clients only", async () => {
+      const [a1, a2] = await Promise.all([connect(node), connect(node)]);
+      await a1.emitWithAck("join", "emitted");
+      const inboxes = [a1, a2].map(inbox);
+      emitter.to("emitted").emit("room-message", "to the room");
+      emitter.emit("room-message", "to everyone");
+      await Promise.all(inboxes.map((messages) => arrived(messages, "to everyone")));
+      assert.deepEqual(inboxes, [[["to the room"], ["to everyone"]], [["to everyone"]]]);
+    });
+
+    it("leaves out the excepted room", async () => {
+      const [a1, a2] = await Promise.all([connect(node), connect(node)]);
+      await Promise.all([a1, a2].map((s) => s.emitWithAck("join", "team")));
+      await a2.emitWithAck("join", "quiet");
+      const inboxes = [a1, a2].map(inbox);
+      emitter.to("team").except("quiet").emit("room-message", "not quiet");
+      emitter.to("team").emit("room-message", "last");
+      await Promise.all(inboxes.map((messages) => arrived(messages, "last")));
+      assert.deepEqual(inboxes, [[["not quiet"], ["last"]], [["last"]]]);
+    });
+
+    it("emits a Buffer that arrives as binary", async () => {
+      const socket = await connect(node);
+      const messages = inbox(socket);
+      emitter.to(socket.id).emit("room-message", "blob", Buffer.from([1, 2, 3]), { nested: Buffer.from([0, 255]) });
+      await waitUntil(() => messages.length > 0, 5000, "the emitted Buffer");
+      const [[text, blob, { nested }]] = messages;
+      assert.equal(text, "blob");
+      assertBinary(blob, [1, 2, 3]);
+      assertBinary(nested, [0, 255]);
+    });
+
+    it("of(\"/custom\") emits to that namespace only", async () => {
+      const [main, custom] = await Promise.all([connect(node), connect(node, { nsp: "/custom" })]);
+      const inboxes = [main, custom].map(inbox);
+      emitter.of("/custom").emit("room-message", "custom only");
+      emitter.emit("room-message", "main only");
+      await arrived(inboxes[1], "custom only");
+      await arrived(inboxes[0], "main only");
+      assert.deepEqual(inboxes, [[["main only"]], [["custom only"]]]);
+    });
+
+    it("makes a room's sockets join, leave and disconnect", async () => {
+      const [a1, a2] = await Promise.all([connect(node), connect(node)]);
+      await a1.emitWithAck("join", "gather");
+      emitter.in("gather").socketsJoin("gathered");
+      await waitUntil(async () => (await a1.emitWithAck("rooms")).includes("gathered"), 5000, "the join");
+      emitter.in("gathered").socketsLeave("gather");
+      await waitUntil(async () => !(await a1.emitWithAck("rooms")).includes("gather"), 5000, "the leave");
+      assert.deepEqual(await a2.emitWithAck("rooms"), [a2.id]);
+      const reason = disconnected(a1);
+      emitter.in("gathered").disconnectSockets();
+      assert.equal(await reason, "io server disconnect");
+      assert.deepEqual(await a2.emitWithAck("fetch", "gathered"), []);
+      assert.ok(a2.connected);
+    });
+  });
+}
