@@ -16,6 +16,7 @@ std::unique_ptr<cluster::redis_cluster> start_cluster(const config& c, boost::as
   cluster::redis_adapter_options options;
   options.key = c.cluster.key;
   options.request_timeout = c.cluster.request_timeout;
+  options.publish_on_specific_response_channel = c.cluster.specific_response_channel;
   auto node = std::make_unique<cluster::redis_cluster>(std::move(executor), endpoint, std::move(options));
   node->start();
   log::info("cluster: joining over Redis", {{"redis", endpoint.address()}, {"key", c.cluster.key}});

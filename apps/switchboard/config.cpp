@@ -191,6 +191,7 @@ const std::vector<setting>& settings() {
       text("cluster.redis", [](config& c) -> auto& { return c.cluster.redis; }),
       text("cluster.key", [](config& c) -> auto& { return c.cluster.key; }),
       timeout("cluster.request_timeout", [](config& c) -> auto& { return c.cluster.request_timeout; }),
+      boolean("cluster.specific_response_channel", [](config& c) -> auto& { return c.cluster.specific_response_channel; }),
   };
   return all;
 }

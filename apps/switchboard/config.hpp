@@ -63,6 +63,7 @@ struct config {
     std::string redis;  // URL; empty: a single node, no cluster
     std::string key = "socket.io";  // the channels' prefix, as the Node adapter's `key`
     std::chrono::milliseconds request_timeout{5'000};  // fetch_sockets, server-side emit acks, all_rooms
+    bool specific_response_channel = false;  // the Node adapter's publishOnSpecificResponseChannel
   } cluster;
 };
 

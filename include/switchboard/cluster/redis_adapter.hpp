@@ -84,7 +84,9 @@ class redis_cluster {
   void close();
 
   // For sio::options::adapter_factory. The factory (and the adapters) keep the cluster's state
-  // alive; the connections close with close() or the destructor of this object.
+  // alive; the connections close with close() or the destructor of this object. Every copy of
+  // the factory and every adapter must be gone before the executor's io_context is destroyed:
+  // the Redis sockets belong to it.
   adapter_factory make_factory();
   // What the factory does: a node for `nsp` wrapping `local`, subscribed to its channels.
   std::unique_ptr<sio::adapter> make_adapter(const std::string& nsp, std::unique_ptr<sio::adapter> local);

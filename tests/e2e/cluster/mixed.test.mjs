@@ -100,7 +100,10 @@ for (const [kindA, kindB] of pairs) {
       await clusterHas(2);
     });
     after(async () => {
-      for (const node of Object.values(nodes)) await node.stop();
+      // Both are stopped even when one fails (a sanitizer report), so that no node stays subscribed.
+      const stopped = await Promise.allSettled(Object.values(nodes).map((node) => node.stop()));
+      const failed = stopped.find((s) => s.status === "rejected");
+      if (failed) throw failed.reason;
     });
     const clients = (names, options) => Promise.all(names.map((name) => connect(nodes[name], options)));
 

@@ -47,6 +47,7 @@ TEST(Config, ReadsTheClusterSection) {
   EXPECT_EQ(c.cluster.redis, "redis://10.0.0.5:6380/2");
   EXPECT_EQ(c.cluster.key, "shared");
   EXPECT_EQ(c.cluster.request_timeout, 750ms);
+  EXPECT_FALSE(c.cluster.specific_response_channel);
   EXPECT_NE(error_of("[cluster]\nrequest_timeout = \"0s\"\n").find("cluster.request_timeout = \"0s\": expected a positive duration"),
             std::string::npos);
   EXPECT_NE(error_of("[cluster]\nkey = \"\"\n").find("cluster.key is empty"), std::string::npos);
