@@ -210,6 +210,13 @@ std::error_code decode_broadcast(std::string_view bytes, broadcast_message& out,
   return {};
 }
 
+bool broadcast_sent_by(std::string_view bytes, std::string_view uid) noexcept {
+  // A 3-element array (0x93) whose first element is a fixstr (0xa0 | length, up to 31 bytes).
+  if (uid.size() > 31 || bytes.size() < 2 + uid.size()) return false;
+  return static_cast<unsigned char>(bytes[0]) == 0x93 &&
+         static_cast<unsigned char>(bytes[1]) == (0xa0 | uid.size()) && bytes.substr(2, uid.size()) == uid;
+}
+
 std::error_code encode_request(const request& message, std::string& out) {
   return std::visit([&](const auto& r) { return encode(r, out); }, message);
 }

@@ -107,13 +107,13 @@ void node::counts(std::function<void(std::size_t, std::size_t)> done) { local_->
 
 void node::on_broadcast(std::string_view channel, std::string_view payload) {
   if (!channels_.broadcast_room(channel)) return;
+  if (broadcast_sent_by(payload, uid_)) return;  // our own, delivered locally already: not decoded
   broadcast_message message;
   if (const auto ec = decode_broadcast(payload, message, core_->options.limits)) {
     core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
     log::debug("redis adapter: invalid broadcast", {{"nsp", nsp_}, {"reason", ec.message()}});
     return;
   }
-  if (message.uid == uid_) return;
   core_->received.fetch_add(1, std::memory_order_relaxed);
   message.packet.nsp = nsp_;
   message.packet.id.reset();

@@ -97,6 +97,9 @@ std::error_code encode_broadcast(const broadcast_message& message, std::string& 
                                  layout order = layout::adapter);
 std::error_code decode_broadcast(std::string_view bytes, broadcast_message& out,
                                  const decode_limits& limits = {});
+// Whether a broadcast was sent by `uid` (a node's own, echoed by the pattern subscription),
+// read from its first bytes without decoding it. False for anything it cannot tell.
+bool broadcast_sent_by(std::string_view bytes, std::string_view uid) noexcept;
 
 // ---- Requests (on the request channel) ----
 

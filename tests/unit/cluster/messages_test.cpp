@@ -141,6 +141,10 @@ void check_broadcast(std::string_view name, const channels& c, broadcast_message
   broadcast_message decoded;
   ASSERT_FALSE(decode_broadcast(f.bytes, decoded));
   EXPECT_EQ(decoded.uid, expected.uid);
+  EXPECT_TRUE(broadcast_sent_by(f.bytes, f.uid));
+  EXPECT_FALSE(broadcast_sent_by(f.bytes, f.uid.substr(1)));
+  EXPECT_FALSE(broadcast_sent_by(f.bytes, "zzzzzz"));
+  EXPECT_FALSE(broadcast_sent_by(f.bytes.substr(0, 1 + f.uid.size()), f.uid));
   EXPECT_EQ(decoded.packet, expected.packet);
   expect_same_target(decoded.target, expected.target);
 }
