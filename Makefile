@@ -56,7 +56,7 @@ fuzz: fuzz-build
 	@cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
 
 # The codec micro-benchmarks, then every server scenario side by side (docs/BENCHMARKS.md).
-BENCH_SCENARIOS ?= fanout users connect idle polling scale
+BENCH_SCENARIOS ?= fanout users connect idle polling scale cluster
 bench: build
 	@scripts/install-deps.sh bench
 	@node bench/micro/compare.mjs $(BUILD_DIR)/bin/wire_bench

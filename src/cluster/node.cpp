@@ -171,8 +171,8 @@ void node::on_request(std::string_view payload) {
               if (!self || self->closed()) return;
               remote_fetch_response answer{r.request_id, {}};
               for (auto& s : found) {
-                // sio's socket_info has no handshake: an empty object goes out.
-                answer.sockets.push_back({std::move(s.id), {}, {s.rooms.begin(), s.rooms.end()}, std::move(s.data)});
+                answer.sockets.push_back(
+                    {std::move(s.id), std::move(s.handshake), {s.rooms.begin(), s.rooms.end()}, std::move(s.data)});
               }
               self->reply(r.uid, std::move(answer));
             });

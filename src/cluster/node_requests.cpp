@@ -138,7 +138,7 @@ void node::fetch_sockets(const sio::broadcast_target& target, std::function<void
     if (!answer) return;
     ++p.replies;
     for (auto& remote : answer->sockets) {
-      sio::socket_info info{std::move(remote.id), {remote.rooms.begin(), remote.rooms.end()}, {}};
+      sio::socket_info info{std::move(remote.id), {remote.rooms.begin(), remote.rooms.end()}, {}, std::move(remote.handshake)};
       if (auto* o = remote.data.if_object()) info.data = std::move(*o);
       s->sockets.push_back(std::move(info));
     }

@@ -40,6 +40,7 @@ class socket_impl final : public socket {
   void enter_room(const std::string& room);
   void leave_room(const std::string& room);
   std::set<std::string> rooms() const override { return rooms_; }
+  std::chrono::system_clock::time_point issued() const noexcept { return issued_; }
   broadcast_operator to(std::string room) const override;
   void disconnect(bool close) override;
 
@@ -79,6 +80,7 @@ class socket_impl final : public socket {
   std::string correlation_id_;
   boost::json::object auth_;
   boost::json::object data_;
+  std::chrono::system_clock::time_point issued_ = std::chrono::system_clock::now();  // for the handshake
   std::size_t shard_;
   bool connected_ = false;
   bool closed_ = false;  // after close(): joins are ignored

@@ -34,6 +34,9 @@ struct socket_info {
   std::string id;
   std::set<std::string> rooms;
   boost::json::object data;
+  // Node's `socket.handshake` fields: headers, time, address, xdomain, issued, url, query, auth
+  // (a socket of a Node.js node of the cluster: whatever that node sent, secure included).
+  boost::json::object handshake;
 };
 
 // How many local sockets a broadcast was queued for, once every shard has delivered it.

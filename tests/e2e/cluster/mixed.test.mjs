@@ -10,7 +10,7 @@
 //     to the room / rooms (none: everyone) but except; ack()
 //   broadcast-ack(room, timeoutMs, ...args): asks the room "room-question" with args and acks
 //     {answers: each client's answer as a one-element list, error?}
-//   fetch(room): ack(socket ids)                    fetch-details(room): ack([{id, rooms}] by id)
+//   fetch(room): ack(socket ids)                    fetch-details(room): ack([{id, rooms, handshake}] by id)
 //   all-join(room, newRoom), all-leave(room, oldRoom): ack()
 //   all-disconnect(room): ack(), then disconnects the room's sockets
 //   all-rooms(): ack(every room of every node, sockets' own rooms included)
@@ -65,8 +65,8 @@ afterEach(() => {
   for (const socket of open.splice(0)) socket.disconnect();
 });
 
-async function connect(node, { nsp = "/", transports = ["websocket"] } = {}) {
-  const socket = io(`${node.base}${nsp}`, { forceNew: true, reconnection: false, transports });
+async function connect(node, { nsp = "/", transports = ["websocket"], auth, query } = {}) {
+  const socket = io(`${node.base}${nsp}`, { forceNew: true, reconnection: false, transports, auth, query });
   open.push(socket);
   await new Promise((resolve, reject) => {
     socket.once("connect", resolve);
@@ -134,8 +134,9 @@ for (const [kindA, kindB] of pairs) {
                                  [["unmuted"], ["not a1"], ["last"]], [["not a1"], ["last"]]]);
     });
 
-    it("fetch lists the sockets of both nodes, fetch-details with their rooms", async () => {
-      const [a1, a2, b1] = await clients(["A", "A", "B"]);
+    it("fetch lists the sockets of both nodes, fetch-details with their rooms and handshakes", async () => {
+      const [a1, a2] = await clients(["A", "A"]);
+      const b1 = await connect(nodes.B, { auth: { token: "b1-token" }, query: { who: "b1" } });
       await Promise.all([a1, b1].map((s) => s.emitWithAck("join", "crew")));
       await b1.emitWithAck("join", "crew-b");
       const ids = [a1.id, b1.id].sort();
@@ -143,7 +144,18 @@ for (const [kindA, kindB] of pairs) {
       assert.deepEqual(await b1.emitWithAck("fetch", "crew"), ids);
       assert.deepEqual(await a2.emitWithAck("fetch", "nobody-here"), []);
       const details = [{ id: a1.id, rooms: [a1.id, "crew"].sort() }, { id: b1.id, rooms: [b1.id, "crew", "crew-b"].sort() }];
-      assert.deepEqual(await a2.emitWithAck("fetch-details", "crew"), details.sort(byId));
+      const fetched = await a2.emitWithAck("fetch-details", "crew");
+      assert.deepEqual(fetched.map(({ id, rooms }) => ({ id, rooms })), details.sort(byId));
+      // B's socket as node A sees it: the handshake travels as Node's adapter sends it.
+      const { handshake } = fetched.find((d) => d.id === b1.id);
+      assert.deepEqual(handshake.auth, { token: "b1-token" });
+      assert.equal(handshake.query.who, "b1");
+      assert.equal(handshake.query.EIO, "4");
+      assert.equal(handshake.url.startsWith("/socket.io/?"), true);
+      assert.equal(typeof handshake.headers.host, "string");
+      assert.equal(typeof handshake.address, "string");
+      assert.equal(typeof handshake.issued, "number");
+      assert.match(handshake.time, /^\w{3} \w{3} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT/);
     });
 
     it("all-join and all-leave on one node move the sockets of the other", async () => {

@@ -88,7 +88,7 @@ for (const name of ["/", "/custom"]) {
     });
     command("fetch-details", async (ack, room) => {
       const sockets = await nsp.in(room).fetchSockets();
-      const details = sockets.map((s) => ({ id: s.id, rooms: [...s.rooms].sort() }));
+      const details = sockets.map((s) => ({ id: s.id, rooms: [...s.rooms].sort(), handshake: s.handshake }));
       ack(details.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
     });
     command("all-join", (ack, room, newRoom) => { nsp.in(room).socketsJoin(newRoom); ack(); });
