@@ -1,5 +1,6 @@
 // Redis adapter messages from arbitrary bytes (what any process may publish on the channels):
-// decoding returns an error or a message, and a decoded message encodes again.
+// decoding returns an error or a message, and a decoded message encodes again; the own-echo
+// check never names a sender the broadcast does not have.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -14,6 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string out;
   if (cluster::broadcast_message broadcast; !cluster::decode_broadcast(input, broadcast)) {
     if (cluster::encode_broadcast(broadcast, out)) std::abort();
+    for (const std::string_view sender : {std::string_view(broadcast.uid), std::string_view("emitter")}) {
+      if (cluster::broadcast_sent_by(input, sender) && sender != broadcast.uid) std::abort();
+    }
   }
   if (cluster::request request; !cluster::decode_request(input, request)) {
     out.clear();
