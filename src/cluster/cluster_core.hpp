@@ -82,7 +82,8 @@ class node : public std::enable_shared_from_this<node> {
   std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
                             sio::delivered_callback delivered);
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
-                          const sio::broadcast_target& target, sio::broadcast_ack_callback done);
+                          const sio::broadcast_target& target, sio::broadcast_ack_callback done,
+                          sio::broadcast_ack_progress progress);
   void fetch_sockets(const sio::broadcast_target& target, std::function<void(std::vector<sio::socket_info>)> done);
   void add_sockets(const sio::broadcast_target& target, std::string room);
   void del_sockets(const sio::broadcast_target& target, std::string room);
@@ -135,8 +136,9 @@ class node_adapter final : public sio::adapter {
     return node_->broadcast(packet, std::move(frame), target, std::move(delivered));
   }
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
-                          const sio::broadcast_target& target, sio::broadcast_ack_callback done) override {
-    node_->broadcast_with_ack(packet, std::move(frame), ack_id, target, std::move(done));
+                          const sio::broadcast_target& target, sio::broadcast_ack_callback done,
+                          sio::broadcast_ack_progress progress) override {
+    node_->broadcast_with_ack(packet, std::move(frame), ack_id, target, std::move(done), std::move(progress));
   }
   void fetch_sockets(const sio::broadcast_target& target,
                      std::function<void(std::vector<sio::socket_info>)> done) override {

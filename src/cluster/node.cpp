@@ -212,9 +212,8 @@ void node::reply(std::string_view requester, response message) {
                  std::move(bytes));
 }
 
-// Another node's broadcast with ack: count the targeted sockets and say so at once, then send
-// each answer as it is known. sio's local adapter reports the answers all at once, when the last
-// came or at its timeout: that timeout is shortened so that they reach the requester in time.
+// Another node's broadcast with ack, answered as the Node adapter does: how many clients were
+// asked once they all were, then each answer as it comes (until the request's timeout).
 void node::answer_broadcast_with_ack(broadcast_request r) {
   const std::uint64_t ack_id = next_ack_id_.fetch_add(1, std::memory_order_relaxed);
   r.packet.nsp = nsp_;
@@ -224,26 +223,23 @@ void node::answer_broadcast_with_ack(broadcast_request r) {
     core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const auto timeout = r.target.flags.timeout;
-  r.target.flags.timeout = timeout - std::min<std::chrono::milliseconds>(timeout / 10, std::chrono::milliseconds(250));
-  const auto shared = std::make_shared<broadcast_request>(std::move(r));
   const std::weak_ptr<node> weak = weak_from_this();
-  local_->fetch_sockets(rooms_only(shared->target), [weak, shared, frame, ack_id](std::vector<sio::socket_info> found) {
+  sio::broadcast_ack_progress progress;
+  progress.counted = [weak, uid = r.uid, id = r.request_id](std::size_t asked) {
+    const auto self = weak.lock();
+    if (self && !self->closed()) self->reply(uid, broadcast_client_count_response{id, asked});
+  };
+  progress.answered = [weak, uid = r.uid, id = r.request_id](const sio::arguments& answer) {
     const auto self = weak.lock();
     if (!self || self->closed()) return;
-    self->reply(shared->uid, broadcast_client_count_response{shared->request_id, found.size()});
-    self->local_->broadcast_with_ack(
-        shared->packet, frame, ack_id, shared->target,
-        [weak, shared](std::error_code, std::vector<sio::arguments> answers) {
-          const auto self = weak.lock();
-          if (!self || self->closed()) return;
-          for (auto& a : answers) {
-            std::optional<boost::json::value> first;
-            if (!a.values.empty()) first = std::move(a.values[0]);
-            self->reply(shared->uid, broadcast_ack_response{shared->request_id, std::move(first), std::move(a.binaries)});
-          }
-        });
-  });
+    // The Node adapter carries an answer's first argument only.
+    std::optional<boost::json::value> first;
+    if (!answer.values.empty()) first = answer.values[0];
+    self->reply(uid, broadcast_ack_response{id, std::move(first), answer.binaries});
+  };
+  local_->broadcast_with_ack(r.packet, std::move(frame), ack_id, r.target,
+                             [](std::error_code, std::vector<sio::arguments>) {},  // each answer went out already
+                             std::move(progress));
 }
 
 }  // namespace switchboard::cluster

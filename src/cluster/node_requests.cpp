@@ -236,9 +236,13 @@ void node::server_side_emit(boost::json::array data, server_side_emit_callback d
 
 // Local recipients with the namespace's ack id, other nodes with a BROADCAST request: each says
 // how many clients it asked (BROADCAST_CLIENT_COUNT), then sends their answers (BROADCAST_ACK).
+// `progress` covers this node's sockets only (what another node's request would want of it).
 void node::broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
-                              const sio::broadcast_target& target, sio::broadcast_ack_callback done) {
-  if (target.flags.local) return local_->broadcast_with_ack(packet, std::move(frame), ack_id, target, std::move(done));
+                              const sio::broadcast_target& target, sio::broadcast_ack_callback done,
+                              sio::broadcast_ack_progress progress) {
+  if (target.flags.local) {
+    return local_->broadcast_with_ack(packet, std::move(frame), ack_id, target, std::move(done), std::move(progress));
+  }
   struct state {
     std::vector<sio::arguments> answers;
     bool local_done = false;
@@ -288,7 +292,8 @@ void node::broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr f
                                  s->local_timed_out = static_cast<bool>(ec);
                                  self->check(id);
                                });
-                             });
+                             },
+                             std::move(progress));
 }
 
 }  // namespace switchboard::cluster

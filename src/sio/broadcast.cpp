@@ -63,7 +63,7 @@ void broadcast_operator::emit_with_ack(std::string_view event, arguments args, b
   wire::frame_ptr frame;
   if (wire::sio::encode_frame(p, frame)) return done(errc::reserved_event, {});
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
-  nsp_->adapter->broadcast_with_ack(p, std::move(frame), *p.id, target_, std::move(done));
+  nsp_->adapter->broadcast_with_ack(p, std::move(frame), *p.id, target_, std::move(done), {});
 }
 
 void broadcast_operator::fetch_sockets(std::function<void(std::vector<socket_info>)> done) const {

@@ -36,11 +36,14 @@ class per_shard_gathering {
 };
 
 // Answers to a broadcast with ack, gathered on shard 0: each shard posts how many sockets it
-// asked, each socket its answer (or that it left); a timer ends it with what came.
+// asked, each socket its answer (or that it left); a timer ends it with what came. Progress is
+// reported in order: the count once every shard has given its own, then each answer (those that
+// came before the count right after it).
 class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
  public:
-  ack_gathering(boost::asio::io_context& home, std::size_t shards, broadcast_ack_callback done)
-      : home_(home), timer_(home), shards_pending_(shards), done_(std::move(done)) {}
+  ack_gathering(boost::asio::io_context& home, std::size_t shards, broadcast_ack_callback done,
+                broadcast_ack_progress progress)
+      : home_(home), timer_(home), shards_pending_(shards), done_(std::move(done)), progress_(std::move(progress)) {}
 
   void start(std::chrono::milliseconds timeout) {
     timer_.expires_after(timeout);
@@ -52,7 +55,7 @@ class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
   void shard_counted(std::size_t asked) {
     boost::asio::post(home_, [self = shared_from_this(), asked] {
       self->expected_ += asked;
-      --self->shards_pending_;
+      if (--self->shards_pending_ == 0 && self->done_) self->report_count();
       self->check();
     });
   }
@@ -60,12 +63,23 @@ class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
   void answered(std::error_code ec, arguments answer) {
     boost::asio::post(home_, [self = shared_from_this(), ec, answer = std::move(answer)]() mutable {
       ++self->received_;
-      if (!ec) self->answers_.push_back(std::move(answer));
+      if (!ec) {
+        self->answers_.push_back(std::move(answer));
+        if (self->shards_pending_ == 0 && self->done_ && self->progress_.answered) {
+          self->progress_.answered(self->answers_.back());
+        }
+      }
       self->check();
     });
   }
 
  private:
+  void report_count() {
+    if (progress_.counted) progress_.counted(expected_);
+    if (!progress_.answered) return;
+    for (const auto& answer : answers_) progress_.answered(answer);
+  }
+
   void check() {
     if (shards_pending_ == 0 && received_ >= expected_) finish({});
   }
@@ -85,6 +99,7 @@ class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
   std::size_t received_ = 0;
   std::vector<arguments> answers_;
   broadcast_ack_callback done_;
+  broadcast_ack_progress progress_;
 };
 
 }  // namespace
@@ -119,8 +134,10 @@ std::error_code local_adapter::broadcast(const wire::sio::packet&, wire::frame_p
 }
 
 void local_adapter::broadcast_with_ack(const wire::sio::packet&, wire::frame_ptr frame, std::uint64_t ack_id,
-                                       const broadcast_target& target, broadcast_ack_callback done) {
-  auto gathering = std::make_shared<ack_gathering>(nsp_.shards.shard(0), nsp_.shards.size(), std::move(done));
+                                       const broadcast_target& target, broadcast_ack_callback done,
+                                       broadcast_ack_progress progress) {
+  auto gathering = std::make_shared<ack_gathering>(nsp_.shards.shard(0), nsp_.shards.size(), std::move(done),
+                                                   std::move(progress));
   boost::asio::post(nsp_.shards.shard(0), [gathering, timeout = target.flags.timeout] { gathering->start(timeout); });
   on_every_shard([frame = std::move(frame), ack_id, gathering, target](std::size_t, shard_index& index) {
     std::size_t asked = 0;

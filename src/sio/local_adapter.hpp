@@ -12,7 +12,8 @@ class local_adapter final : public adapter {
   std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target,
                             delivered_callback delivered) override;
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
-                          const broadcast_target& target, broadcast_ack_callback done) override;
+                          const broadcast_target& target, broadcast_ack_callback done,
+                          broadcast_ack_progress progress) override;
   void fetch_sockets(const broadcast_target& target, std::function<void(std::vector<socket_info>)> done) override;
   void add_sockets(const broadcast_target& target, std::string room) override;
   void del_sockets(const broadcast_target& target, std::string room) override;

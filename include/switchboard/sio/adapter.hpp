@@ -46,6 +46,14 @@ using delivered_callback = std::function<void(std::size_t recipients)>;
 // (then the error is errc::ack_timeout).
 using broadcast_ack_callback = std::function<void(std::error_code, std::vector<arguments>)>;
 
+// What a broadcast with ack reports while it runs, for a cluster node that answers another node's
+// request as the Node adapter does; either may be empty. `counted` runs once, with how many
+// sockets were asked, before any `answered`; `answered` with each answer as it comes.
+struct broadcast_ack_progress {
+  std::function<void(std::size_t asked)> counted;
+  std::function<void(const arguments& answer)> answered;
+};
+
 // Thread-safe: every member may be called from any thread; callbacks run on a shard.
 class adapter {
  public:
@@ -58,7 +66,8 @@ class adapter {
                          delivered_callback delivered) = 0;
   // `frame` carries `ack_id`; every recipient answers with it.
   virtual void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
-                                  const broadcast_target& target, broadcast_ack_callback done) = 0;
+                                  const broadcast_target& target, broadcast_ack_callback done,
+                                  broadcast_ack_progress progress) = 0;
 
   virtual void fetch_sockets(const broadcast_target& target, std::function<void(std::vector<socket_info>)> done) = 0;
   virtual void add_sockets(const broadcast_target& target, std::string room) = 0;

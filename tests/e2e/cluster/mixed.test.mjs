@@ -215,10 +215,14 @@ for (const [kindA, kindB] of pairs) {
       assert.deepEqual(await b1.emitWithAck("broadcast-ack", "asked", 5000, "q1"), { answers: [["a1:q1"], ["a2:q1"], ["b1:q1"]] });
       assert.deepEqual(await a1.emitWithAck("broadcast-ack", "asked", 5000, "q2"), { answers: [["a1:q2"], ["a2:q2"], ["b1:q2"]] });
       assert.deepEqual(await a1.emitWithAck("broadcast-ack", "nobody-here", 5000, "q3"), { answers: [] });
+      // b1 never answers; b2 on the same node does: its answer still comes, before the timeout.
+      const b2 = await connect(nodes.B);
+      await b2.emitWithAck("join", "asked");
+      b2.on("room-question", (q, reply) => reply(`b2:${q}`));
       b1.off("room-question");
-      b1.on("room-question", () => {});  // b1 never answers
+      b1.on("room-question", () => {});
       assert.deepEqual(await a1.emitWithAck("broadcast-ack", "asked", 1000, "q4"),
-                       { answers: [["a1:q4"], ["a2:q4"]], error: "operation has timed out" });
+                       { answers: [["a1:q4"], ["a2:q4"], ["b2:q4"]], error: "operation has timed out" });
     });
 
     for (const transports of [["websocket"], ["polling"]]) {

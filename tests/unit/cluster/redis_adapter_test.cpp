@@ -107,13 +107,16 @@ class fake_local final : public sio::adapter {
   }
 
   void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t,
-                          const sio::broadcast_target& target, sio::broadcast_ack_callback done) override {
+                          const sio::broadcast_target& target, sio::broadcast_ack_callback done,
+                          sio::broadcast_ack_progress progress) override {
     std::vector<sio::arguments> answers;
     bool all = true;
+    std::size_t asked = 0;
     {
       const std::lock_guard lock(mutex_);
       broadcasts_.push_back(
           {packet, {frame->websocket_messages().begin(), frame->websocket_messages().end()}, target, true});
+      asked = matching(target).size();
       for (const auto& id : matching(target)) {
         const auto& answer = sockets_.at(id).answer;
         if (!answer) {
@@ -125,6 +128,13 @@ class fake_local final : public sio::adapter {
         answers.push_back(std::move(a));
       }
     }
+    // As sio's local adapter reports: the count, then each answer, then the end.
+    asio::post(io_, [progress, asked, answers] {
+      if (progress.counted) progress.counted(asked);
+      if (progress.answered) {
+        for (const auto& a : answers) progress.answered(a);
+      }
+    });
     if (all) {
       asio::post(io_, [done, answers = std::move(answers)]() mutable { done({}, std::move(answers)); });
       return;
@@ -458,9 +468,9 @@ TEST_F(RedisAdapter, BroadcastWithAckGathersCountsAndAcks) {
   target.flags.timeout = 2s;
   std::promise<std::pair<std::error_code, std::vector<sio::arguments>>> result;
   const auto start = std::chrono::steady_clock::now();
-  a.adapter->broadcast_with_ack(p, frame_of(p), 7, target, [&](std::error_code ec, std::vector<sio::arguments> answers) {
-    result.set_value({ec, std::move(answers)});
-  });
+  a.adapter->broadcast_with_ack(
+      p, frame_of(p), 7, target,
+      [&](std::error_code ec, std::vector<sio::arguments> answers) { result.set_value({ec, std::move(answers)}); }, {});
   auto future = result.get_future();
   ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // complete: no waiting for the timeout
@@ -489,9 +499,9 @@ TEST_F(RedisAdapter, BroadcastWithAckTimesOutWithWhatCame) {
   sio::broadcast_target target;
   target.flags.timeout = 500ms;
   std::promise<std::pair<std::error_code, std::vector<sio::arguments>>> result;
-  a.adapter->broadcast_with_ack(p, frame_of(p), 1, target, [&](std::error_code ec, std::vector<sio::arguments> answers) {
-    result.set_value({ec, std::move(answers)});
-  });
+  a.adapter->broadcast_with_ack(
+      p, frame_of(p), 1, target,
+      [&](std::error_code ec, std::vector<sio::arguments> answers) { result.set_value({ec, std::move(answers)}); }, {});
   auto future = result.get_future();
   ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
   const auto [ec, answers] = future.get();
