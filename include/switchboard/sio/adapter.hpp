@@ -62,8 +62,8 @@ class adapter {
   // `packet` is the event as built (for a cluster to forward); `frame` is its encoding, shared
   // by every local recipient. `delivered` (may be empty) gets the local count, on a shard.
   // Local delivery always happens; an error says the event could not reach the other nodes.
-  virtual std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const broadcast_target& target,
-                         delivered_callback delivered) = 0;
+  virtual std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame,
+                                    const broadcast_target& target, delivered_callback delivered) = 0;
   // `frame` carries `ack_id`; every recipient answers with it.
   virtual void broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr frame, std::uint64_t ack_id,
                                   const broadcast_target& target, broadcast_ack_callback done,
