@@ -89,6 +89,7 @@ class node : public std::enable_shared_from_this<node> {
   void del_sockets(const sio::broadcast_target& target, std::string room);
   void disconnect_sockets(const sio::broadcast_target& target, bool close);
   void counts(std::function<void(std::size_t, std::size_t)> done);
+  void room_names(std::function<void(std::set<std::string>)> done);
 
   // Requests of redis_cluster's API.
   void server_side_emit(boost::json::array data, server_side_emit_callback done);
@@ -154,6 +155,7 @@ class node_adapter final : public sio::adapter {
     node_->disconnect_sockets(target, close);
   }
   void counts(std::function<void(std::size_t, std::size_t)> done) override { node_->counts(std::move(done)); }
+  void room_names(std::function<void(std::set<std::string>)> done) override { node_->room_names(std::move(done)); }
 
  private:
   std::shared_ptr<node> node_;

@@ -102,6 +102,7 @@ void node::disconnect_sockets(const sio::broadcast_target& target, bool close) {
 }
 
 void node::counts(std::function<void(std::size_t, std::size_t)> done) { local_->counts(std::move(done)); }
+void node::room_names(std::function<void(std::set<std::string>)> done) { local_->room_names(std::move(done)); }
 
 // ---- received ----
 
@@ -149,12 +150,9 @@ void node::on_request(std::string_view payload) {
             });
           },
           [&](all_rooms_request& r) {
-            // sio's adapter has no room list: every socket's rooms (its own included, as Node's).
-            local_->fetch_sockets({}, [weak, r](std::vector<sio::socket_info> found) {
+            local_->room_names([weak, r](std::set<std::string> rooms) {
               const auto self = weak.lock();
               if (!self || self->closed()) return;
-              std::set<std::string> rooms;
-              for (auto& s : found) rooms.insert(s.rooms.begin(), s.rooms.end());
               self->reply(r.uid, all_rooms_response{r.request_id, {rooms.begin(), rooms.end()}});
             });
           },

@@ -193,11 +193,11 @@ void node::all_rooms(std::function<void(std::error_code, std::set<std::string>)>
         return bytes;
       },
       core_->options.request_timeout);
-  local_->fetch_sockets({}, [weak = weak_from_this(), s, id](std::vector<sio::socket_info> found) {
+  local_->room_names([weak = weak_from_this(), s, id](std::set<std::string> rooms) {
     const auto self = weak.lock();
     if (!self) return;
-    asio::post(self->strand_, [self, s, id, found = std::move(found)] {
-      for (const auto& socket : found) s->rooms.insert(socket.rooms.begin(), socket.rooms.end());
+    asio::post(self->strand_, [self, s, id, rooms = std::move(rooms)]() mutable {
+      s->rooms.merge(rooms);
       s->local_done = true;
       self->check(id);
     });

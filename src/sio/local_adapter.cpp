@@ -205,6 +205,16 @@ void local_adapter::counts(std::function<void(std::size_t sockets, std::size_t r
   });
 }
 
+void local_adapter::room_names(std::function<void(std::set<std::string>)> done) {
+  auto gathering = std::make_shared<per_shard_gathering<std::vector<std::string>>>(
+      nsp_.shards.size(), [done = std::move(done)](std::vector<std::vector<std::string>> parts) {
+        std::set<std::string> rooms;
+        for (auto& names : parts) rooms.insert(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+        done(std::move(rooms));
+      });
+  on_every_shard([gathering](std::size_t shard, shard_index& index) { gathering->add(shard, index.room_names()); });
+}
+
 std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_pool& shards, server_config& config) {
   auto state = std::make_shared<namespace_state>(std::move(name), shards, config);
   std::unique_ptr<adapter> local = std::make_unique<local_adapter>(*state);

@@ -19,6 +19,7 @@ class local_adapter final : public adapter {
   void del_sockets(const broadcast_target& target, std::string room) override;
   void disconnect_sockets(const broadcast_target& target, bool close) override;
   void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) override;
+  void room_names(std::function<void(std::set<std::string>)> done) override;
 
  private:
   // Runs `f(shard, index)` on every shard, each on its own thread; the namespace stays alive.

@@ -76,6 +76,8 @@ class adapter {
 
   // How many sockets the namespace has, and how many rooms (a socket's own room included).
   virtual void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) = 0;
+  // The names of those rooms, on this node (a cluster's allRooms gathers every node's).
+  virtual void room_names(std::function<void(std::set<std::string>)> done) = 0;
 };
 
 }  // namespace switchboard::sio

@@ -171,6 +171,14 @@ class fake_local final : public sio::adapter {
     for (const auto& id : matching(target)) sockets_.erase(id);
   }
   void counts(std::function<void(std::size_t, std::size_t)> done) override { done(sockets_.size(), 0); }
+  void room_names(std::function<void(std::set<std::string>)> done) override {
+    std::set<std::string> rooms;
+    {
+      const std::lock_guard lock(mutex_);
+      for (const auto& [id, s] : sockets_) rooms.insert(s.rooms.begin(), s.rooms.end());
+    }
+    asio::post(io_, [done, rooms = std::move(rooms)]() mutable { done(std::move(rooms)); });
+  }
 
  private:
   struct fake_socket {
