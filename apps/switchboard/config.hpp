@@ -36,6 +36,8 @@ struct config {
   struct {
     std::string format = "text";
     std::string level = "info";
+    // Repeated warnings from one socket or address: the first is written, then one per window.
+    std::chrono::milliseconds sample_window{10'000};
   } log;
   struct {
     std::string jwt_secret;
@@ -49,7 +51,8 @@ struct config {
     std::string user_claim = "sub";
     std::string session_cookie;
     bool allow_query_token = false;
-    bool disconnect_on_expiry = false;
+    bool disconnect_on_expiry = true;
+    std::chrono::milliseconds revocation_poll{1'000};  // a revoked session's sockets end within about this
     std::string sessions = "sqlite";  // or "redis"
     std::string redis;                 // URL, for sessions = "redis"
   } auth;

@@ -15,7 +15,7 @@
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
-#include "switchboard/log/log.hpp"
+#include "switchboard/log/sampled.hpp"
 #include "switchboard/realtime/server.hpp"
 
 namespace switchboard::app {
@@ -31,11 +31,7 @@ void configure_logging(const config& c) {
   log::parse_format(c.log.format, o.output);
   log::parse_level(c.log.level, o.min_level);
   log::configure(o);
-}
-
-std::shared_ptr<auth::session_store> open_sessions(const config& c) {
-  if (c.auth.sessions == "redis") return auth::open_redis_session_store(c.auth.redis);
-  return auth::open_sqlite_session_store((std::filesystem::path(c.server.data_dir) / "sessions.db").string());
+  log::configure_sampling({.window = c.log.sample_window});
 }
 
 // How connections (and the REST routes that act for a user) are authenticated; `workers` is
@@ -91,6 +87,7 @@ void serve(const config& c) {
   options.sio.engine.cors.origins = c.cors.origins;
   options.auth = users;
   options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
+  options.revocation_poll = c.auth.revocation_poll;
   auto counters = std::make_shared<metrics>();
   options.guard.on_attempt = [counters](std::string_view outcome) { counters->attempt(outcome); };
   auto realtime_server = realtime::server::attach(http, std::move(options));

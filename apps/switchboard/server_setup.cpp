@@ -1,5 +1,7 @@
 #include "server_setup.hpp"
 
+#include <filesystem>
+
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +59,12 @@ std::string mint_token(const config& c, const std::string& user, std::chrono::se
   } catch (const std::invalid_argument& e) {
     throw config_error(std::string("auth.jwt_secret: ") + e.what());
   }
+}
+
+std::shared_ptr<auth::session_store> open_sessions(const config& c) {
+  if (c.auth.sessions == "redis") return auth::open_redis_session_store(c.auth.redis);
+  std::filesystem::create_directories(c.server.data_dir);
+  return auth::open_sqlite_session_store((std::filesystem::path(c.server.data_dir) / "sessions.db").string());
 }
 
 }  // namespace switchboard::app

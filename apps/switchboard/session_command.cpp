@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "duration.hpp"
+#include "server_setup.hpp"
 #include "switchboard/auth/authenticator.hpp"
 #include "switchboard/auth/error.hpp"
 #include "switchboard/auth/session_store.hpp"
@@ -14,14 +15,18 @@
 namespace switchboard::app {
 namespace {
 
+// By default the store of the configuration (--config, --set, SWITCHBOARD_*), as `serve` opens it;
+// --sqlite or --redis name another.
 struct store_flags {
-  std::string sqlite = "var/switchboard.db";
+  config_flags config;
+  std::string sqlite;
   std::string redis;
   std::string key_prefix = "switchboard";
 };
 
-std::unique_ptr<auth::session_store> open_store(const store_flags& f) {
+std::shared_ptr<auth::session_store> open_store(const store_flags& f) {
   if (!f.redis.empty()) return auth::open_redis_session_store(f.redis, f.key_prefix);
+  if (f.sqlite.empty()) return open_sessions(f.config.load());
   if (const auto dir = std::filesystem::path(f.sqlite).parent_path(); !dir.empty()) {
     std::filesystem::create_directories(dir);
   }
@@ -54,7 +59,8 @@ void add_session_command(CLI::App& app) {
   auto flags = std::make_shared<store_flags>();
   auto* session = app.add_subcommand("session", "create, list and revoke session tokens");
   session->require_subcommand(1);
-  session->add_option("--sqlite", flags->sqlite, "SQLite session store file")->capture_default_str();
+  flags->config.add_to(*session);
+  session->add_option("--sqlite", flags->sqlite, "SQLite session store file (default: the configuration's, <data_dir>/sessions.db)");
   session->add_option("--redis", flags->redis, "Redis session store URL (instead of SQLite)");
   session->add_option("--key-prefix", flags->key_prefix, "Redis key prefix")->capture_default_str();
 

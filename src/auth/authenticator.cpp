@@ -126,7 +126,8 @@ void authenticator::verify_session(std::string token, callback done) const {
   if (!options_.sessions) return done(errc::session_unknown, {});
   boost::asio::post(options_.workers, [store = options_.sessions, token = std::move(token), done = std::move(done)] {
     session_record record;
-    if (const auto ec = store->find(session_id_of(token), record)) return done(ec, {});
+    std::string id = session_id_of(token);
+    if (const auto ec = store->find(id, record)) return done(ec, {});
     if (record.revoked) return done(errc::session_revoked, {});
     if (!usable_user_id(record.user_id)) return done(errc::user_id_missing, {});
     const auto expires_at = std::chrono::system_clock::time_point(record.expires_at);
@@ -134,7 +135,8 @@ void authenticator::verify_session(std::string token, callback done) const {
     done({}, identity{.source = identity::kind::session,
                       .user_id = std::move(record.user_id),
                       .claims = {},
-                      .expires_at = expires_at});
+                      .expires_at = expires_at,
+                      .session_id = std::move(id)});
   });
 }
 

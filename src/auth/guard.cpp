@@ -2,9 +2,13 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <set>
 
 #include "switchboard/auth/error.hpp"
-#include "switchboard/log/log.hpp"
+#include "switchboard/log/sampled.hpp"
 
 namespace switchboard::auth {
 namespace {
@@ -27,8 +31,11 @@ sio::connect_error refusal(std::error_code ec, const sio::socket& s) {
   };
 }
 
+// Sampled per client address and refusal: a client retrying a bad token in a loop writes one
+// record per window.
 void log_refusal(const sio::socket& s, std::error_code ec) {
-  log::warn("connection refused", {{"code", code_name(ec)},
+  const std::string source = s.session().remote().address().to_string() + " " + std::string(code_name(ec));
+  log::warn_sampled(source, "connection refused", {{"code", code_name(ec)},
                                    {"reason", ec.message()},
                                    {"nsp", s.nsp()},
                                    {"transport", transport_name(s)},
@@ -40,61 +47,143 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-void admit(sio::socket& s, identity id, const sio::reserved_rooms& user_rooms) {
-  json::object& data = s.data();
-  data[user_id_key] = id.user_id;
-  data[auth_kind_key] = id.source == identity::kind::jwt ? "jwt" : "session";
-  if (!id.claims.empty()) data[claims_key] = std::move(id.claims);
-  if (id.expires_at) data[expires_at_key] = unix_ms(*id.expires_at);
-  user_rooms.join(s, id.user_id);
-}
-
-// Ends the socket's namespace connection when its credentials expire.
-void disconnect_at_expiry(sio::socket& s) {
-  const auto* expires = s.data().if_contains(expires_at_key);
-  if (!expires || !expires->is_int64()) return;
-  const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(expires->get_int64()));
-  auto timer = std::make_shared<boost::asio::steady_timer>(s.executor(), at - std::chrono::system_clock::now());
-  timer->async_wait([weak = std::weak_ptr<sio::socket>(s.shared_from_this())](boost::system::error_code ec) {
-    auto socket = weak.lock();
-    if (ec || !socket || !socket->connected()) return;
-    log::info("token expired, disconnecting", {{"user_id", user_id_of(*socket).value_or("-")},
-                                                {"socket_id", socket->id()},
-                                                {"correlation_id", socket->correlation_id()}});
-    socket->disconnect();
-  });
-  s.on_disconnect([timer](sio::socket&, std::string_view) { timer->cancel(); });
+sio::arguments access_ended(std::string_view reason, std::string_view correlation_id) {
+  sio::arguments args;
+  json::object body{{"reason", reason}};
+  if (!correlation_id.empty()) body["correlationId"] = correlation_id;
+  args.values.push_back(std::move(body));
+  return args;
 }
 
 }  // namespace
 
-sio::reserved_rooms protect(sio::server& server, std::shared_ptr<const authenticator> auth, guard_options options) {
-  auto opts = std::make_shared<const guard_options>(std::move(options));
-  const sio::reserved_rooms user_rooms = server.reserve_rooms(opts->user_room_prefix);
+struct guard::state {
+  state(sio::server& s, guard_options o)
+      : server(s),
+        opts(std::move(o)),
+        user_rooms(s.reserve_rooms(opts.user_room_prefix)),
+        session_rooms(s.reserve_rooms(opts.session_room_prefix)) {}
 
-  server.use([auth, opts, user_rooms](sio::socket& s, sio::next_fn next) {
-    if (opts->is_public && opts->is_public(s.nsp())) return next(std::nullopt);
+  sio::server& server;
+  const guard_options opts;
+  const sio::reserved_rooms user_rooms;
+  const sio::reserved_rooms session_rooms;
+
+  // Touched on connect and on revocation only, never per message.
+  std::mutex mutex;
+  std::set<std::string> namespaces;  // where authenticated sockets have connected
+  // Sessions revoked lately, for sockets admitted while their revocation was being applied.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> revoked;
+  static constexpr std::chrono::minutes revoked_memory{1};
+  static constexpr std::size_t max_revoked = 10'000;
+
+  void admit(sio::socket& s, identity id) {
+    json::object& data = s.data();
+    data[user_id_key] = id.user_id;
+    data[auth_kind_key] = id.source == identity::kind::jwt ? "jwt" : "session";
+    if (!id.claims.empty()) data[claims_key] = std::move(id.claims);
+    if (id.expires_at) data[expires_at_key] = unix_ms(*id.expires_at);
+    if (!id.session_id.empty()) {
+      data[session_id_key] = id.session_id;
+      session_rooms.join(s, id.session_id);
+    }
+    user_rooms.join(s, id.user_id);
+  }
+
+  // Remembers the namespace; true when the socket's session was revoked while it was admitted.
+  bool connected(const sio::socket& s) {
+    const auto* session = s.data().if_contains(session_id_key);
+    std::lock_guard lock(mutex);
+    namespaces.insert(s.nsp());
+    if (!session || !session->is_string()) return false;
+    forget_old_revocations();
+    return std::any_of(revoked.begin(), revoked.end(), [&](const auto& r) { return r.second == session->get_string(); });
+  }
+
+  void forget_old_revocations() {
+    const auto horizon = std::chrono::steady_clock::now() - revoked_memory;
+    while (!revoked.empty() && (revoked.front().first < horizon || revoked.size() > max_revoked)) revoked.pop_front();
+  }
+
+  // Tells the socket why, then disconnects it.
+  void end(sio::socket& s, std::string_view reason) {
+    log::info("credential ended, disconnecting", {{"reason", reason},
+                                                 {"user_id", user_id_of(s).value_or("-")},
+                                                 {"socket_id", s.id()},
+                                                 {"correlation_id", s.correlation_id()}});
+    if (opts.on_ended) opts.on_ended(reason);
+    s.emit(access_ended_event, access_ended(reason, s.correlation_id()));
+    s.disconnect();
+  }
+
+  // Ends the socket's namespace connection when its credentials expire.
+  void disconnect_at_expiry(sio::socket& s, const std::shared_ptr<state>& self) {
+    const auto* expires = s.data().if_contains(expires_at_key);
+    if (!expires || !expires->is_int64()) return;
+    const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(expires->get_int64()));
+    auto timer = std::make_shared<boost::asio::steady_timer>(s.executor(), at - std::chrono::system_clock::now());
+    timer->async_wait([weak = std::weak_ptr<sio::socket>(s.shared_from_this()), self](boost::system::error_code ec) {
+      auto socket = weak.lock();
+      if (ec || !socket || !socket->connected()) return;
+      self->end(*socket, "token_expired");
+    });
+    s.on_disconnect([timer](sio::socket&, std::string_view) { timer->cancel(); });
+  }
+};
+
+const sio::reserved_rooms& guard::user_rooms() const noexcept { return state_->user_rooms; }
+
+void guard::end_sessions(const std::vector<std::string>& session_ids) const {
+  if (session_ids.empty()) return;
+  std::set<std::string> namespaces;
+  {
+    std::lock_guard lock(state_->mutex);
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& id : session_ids) state_->revoked.emplace_back(now, id);
+    state_->forget_old_revocations();
+    namespaces = state_->namespaces;
+  }
+  for (const auto& id : session_ids) {
+    log::info("session revoked, disconnecting its sockets", {{"session", id.substr(0, 8)}});
+    if (state_->opts.on_ended) state_->opts.on_ended("token_revoked");
+    for (const auto& name : namespaces) {
+      const auto nsp = state_->server.find(name);
+      if (!nsp) continue;
+      // Both go to each shard in this order: the reason arrives before the disconnect.
+      const auto sockets = nsp->to(state_->session_rooms.room(id)).local();
+      sockets.emit(access_ended_event, access_ended("token_revoked", {}));
+      sockets.disconnect_sockets();
+    }
+  }
+}
+
+guard protect(sio::server& server, std::shared_ptr<const authenticator> auth, guard_options options) {
+  auto st = std::make_shared<guard::state>(server, std::move(options));
+
+  // The server keeps the state through its hooks; the state names the server by reference only.
+  server.use([auth, st](sio::socket& s, sio::next_fn next) {
+    if (st->opts.is_public && st->opts.is_public(s.nsp())) return next(std::nullopt);
     std::string token;
     if (const auto ec = auth->find_token(s.auth(), s.session().handshake(), token)) {
       log_refusal(s, ec);
-      if (opts->on_attempt) opts->on_attempt(code_name(ec));
+      if (st->opts.on_attempt) st->opts.on_attempt(code_name(ec));
       return next(refusal(ec, s));
     }
     // The answer may come from a worker thread: the socket is touched on its own shard only.
-    auth->verify(std::move(token), [socket = s.shared_from_this(), next, user_rooms, opts](std::error_code ec, identity id) {
-      boost::asio::dispatch(socket->executor(), [socket, next, user_rooms, opts, ec, id = std::move(id)]() mutable {
-        if (opts->on_attempt) opts->on_attempt(ec ? code_name(ec) : "accepted");
+    auth->verify(std::move(token), [socket = s.shared_from_this(), next, st](std::error_code ec, identity id) {
+      boost::asio::dispatch(socket->executor(), [socket, next, st, ec, id = std::move(id)]() mutable {
+        if (st->opts.on_attempt) st->opts.on_attempt(ec ? code_name(ec) : "accepted");
         if (ec) {
           log_refusal(*socket, ec);
           return next(refusal(ec, *socket));
         }
-        admit(*socket, std::move(id), user_rooms);
+        st->admit(*socket, std::move(id));
         next(std::nullopt);
       });
     });
   });
 
-  server.on_connection([opts](sio::socket& s) {
+  server.on_connection([st](sio::socket& s) {
     log::info("connected", {{"user_id", user_id_of(s).value_or("-")},
                             {"socket_id", s.id()},
                             {"nsp", s.nsp()},
@@ -108,9 +197,10 @@ sio::reserved_rooms protect(sio::server& server, std::shared_ptr<const authentic
                                  {"reason", reason},
                                  {"correlation_id", gone.correlation_id()}});
     });
-    if (opts->disconnect_on_expiry) disconnect_at_expiry(s);
+    if (st->connected(s)) return st->end(s, "token_revoked");
+    if (st->opts.disconnect_on_expiry) st->disconnect_at_expiry(s, st);
   });
-  return user_rooms;
+  return guard(std::move(st));
 }
 
 std::optional<std::string> user_id_of(const sio::socket& s) {

@@ -1,5 +1,6 @@
 // Sessions in Redis: the hash <prefix>:session:<id> {user_id, created_at, expires_at, revoked},
-// and the set <prefix>:user-sessions:<user_id> of a user's ids. One blocking hiredis connection
+// the set <prefix>:user-sessions:<user_id> of a user's ids, and the stream (and channel)
+// <prefix>:revocations of revoked ids. One blocking hiredis connection
 // behind a mutex: calls come from the worker pool and the CLI, never from a loop thread.
 #include <hiredis/hiredis.h>
 
@@ -19,6 +20,9 @@ namespace {
 constexpr std::chrono::seconds kept_after_expiry = std::chrono::hours(24 * 7);
 constexpr timeval connect_timeout{2, 0};
 constexpr timeval command_timeout{2, 0};
+// The revocation stream keeps about this many entries: servers read it every second.
+constexpr std::size_t revocations_kept = 100'000;
+constexpr std::size_t revocations_per_read = 1000;
 
 struct redis_target {
   std::string host = "127.0.0.1";
@@ -113,17 +117,54 @@ class redis_session_store final : public session_store {
 
   std::error_code revoke(std::string_view id) override {
     std::lock_guard lock(mutex_);
-    // HSET only if the session exists, so that revoking an unknown id creates nothing.
+    // Only if the session exists, so that revoking an unknown id creates nothing. The revocation
+    // goes to the log that servers read (a stream, so that a server that was away reads it too)
+    // and to a channel for anyone else listening.
     auto r = command({"EVAL",
-                      "if redis.call('EXISTS', KEYS[1]) == 1 then "
-                      "return redis.call('HSET', KEYS[1], 'revoked', '1') + 1 else return 0 end",
-                      "1", session_key(id)});
+                      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+                      "redis.call('HSET', KEYS[1], 'revoked', '1') "
+                      "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[1]) "
+                      "redis.call('PUBLISH', KEYS[2], ARGV[1]) "
+                      "return 1",
+                      "2", session_key(id), revocations_key(), std::string(id), std::to_string(revocations_kept)});
     if (!r) return errc::store_unavailable;
     if (r->type != REDIS_REPLY_INTEGER) return failed("revoke", r.get());
     return r->integer == 0 ? std::error_code(errc::session_unknown) : std::error_code();
   }
 
+  std::error_code revocation_head(std::string& cursor) override {
+    std::lock_guard lock(mutex_);
+    auto r = command({"XREVRANGE", revocations_key(), "+", "-", "COUNT", "1"});
+    if (!r) return errc::store_unavailable;
+    if (r->type != REDIS_REPLY_ARRAY) return failed("revocation_head", r.get());
+    cursor = r->elements == 0 ? "0-0" : entry_id(r->element[0]);
+    return {};
+  }
+
+  std::error_code revoked_after(std::string& cursor, std::vector<std::string>& ids) override {
+    std::lock_guard lock(mutex_);
+    auto r = command({"XRANGE", revocations_key(), "(" + cursor, "+", "COUNT", std::to_string(revocations_per_read)});
+    if (!r) return errc::store_unavailable;
+    if (r->type != REDIS_REPLY_ARRAY) return failed("revoked_after", r.get());
+    for (std::size_t i = 0; i < r->elements; ++i) {
+      const redisReply* entry = r->element[i];
+      cursor = entry_id(entry);
+      const redisReply* fields = entry->type == REDIS_REPLY_ARRAY && entry->elements == 2 ? entry->element[1] : nullptr;
+      if (fields && fields->type == REDIS_REPLY_ARRAY && fields->elements == 2) {
+        ids.emplace_back(fields->element[1]->str, fields->element[1]->len);
+      }
+    }
+    return {};
+  }
+
  private:
+  // A stream entry is [id, [field, value...]].
+  static std::string entry_id(const redisReply* entry) {
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements == 0) return "0-0";
+    return std::string(entry->element[0]->str, entry->element[0]->len);
+  }
+
+  std::string revocations_key() const { return prefix_ + ":revocations"; }
   std::string session_key(std::string_view id) const { return prefix_ + ":session:" + std::string(id); }
   std::string user_sessions_key(std::string_view user) const { return prefix_ + ":user-sessions:" + std::string(user); }
 

@@ -2,6 +2,7 @@
 // from the worker pool and the CLI, never from a loop thread).
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
@@ -22,7 +23,16 @@ CREATE TABLE IF NOT EXISTS sessions (
   revoked    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS revocations (  -- read by running servers to end live sockets
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  id         TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL     -- Unix seconds
+);
 )sql";
+
+// Revocations older than this are pruned when a new one is written: servers poll every second.
+constexpr std::chrono::seconds revocations_kept = std::chrono::hours(24 * 7);
+constexpr int revocations_per_read = 1000;
 
 struct statement_deleter {
   void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
@@ -104,14 +114,60 @@ class sqlite_session_store final : public session_store {
 
   std::error_code revoke(std::string_view id) override {
     std::lock_guard lock(mutex_);
+    if (auto ec = exec("BEGIN IMMEDIATE")) return ec;
+    const std::error_code ec = revoke_locked(id);
+    if (auto end = exec(ec ? "ROLLBACK" : "COMMIT")) return end;
+    return ec;
+  }
+
+  std::error_code revocation_head(std::string& cursor) override {
+    std::lock_guard lock(mutex_);
+    auto s = prepare("SELECT COALESCE(MAX(seq), 0) FROM revocations");
+    if (!s) return errc::store_unavailable;
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return failed("revocation_head");
+    cursor = std::to_string(sqlite3_column_int64(s.get(), 0));
+    return {};
+  }
+
+  std::error_code revoked_after(std::string& cursor, std::vector<std::string>& ids) override {
+    std::lock_guard lock(mutex_);
+    auto s = prepare("SELECT seq, id FROM revocations WHERE seq > ? ORDER BY seq LIMIT ?");
+    if (!s) return errc::store_unavailable;
+    sqlite3_bind_int64(s.get(), 1, std::strtoll(cursor.c_str(), nullptr, 10));
+    sqlite3_bind_int(s.get(), 2, revocations_per_read);
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      cursor = std::to_string(sqlite3_column_int64(s.get(), 0));
+      ids.push_back(column_text(s.get(), 1));
+    }
+    return rc == SQLITE_DONE ? std::error_code() : failed("revoked_after");
+  }
+
+ private:
+  // Marks the session and logs the revocation, in the caller's transaction.
+  std::error_code revoke_locked(std::string_view id) {
     auto s = prepare("UPDATE sessions SET revoked = 1 WHERE id = ?");
     if (!s) return errc::store_unavailable;
     bind_text(s.get(), 1, id);
     if (auto ec = step_done(s.get())) return ec;
-    return sqlite3_changes(db_.get()) == 0 ? std::error_code(errc::session_unknown) : std::error_code();
+    if (sqlite3_changes(db_.get()) == 0) return errc::session_unknown;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    auto log = prepare("INSERT INTO revocations (id, revoked_at) VALUES (?, ?)");
+    if (!log) return errc::store_unavailable;
+    bind_text(log.get(), 1, id);
+    sqlite3_bind_int64(log.get(), 2, now);
+    if (auto ec = step_done(log.get())) return ec;
+    auto prune = prepare("DELETE FROM revocations WHERE revoked_at < ?");
+    if (!prune) return errc::store_unavailable;
+    sqlite3_bind_int64(prune.get(), 1, now - revocations_kept.count());
+    return step_done(prune.get());
   }
 
- private:
+  std::error_code exec(const char* sql) {
+    return sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) == SQLITE_OK ? std::error_code() : failed(sql);
+  }
+
   statement prepare(const char* sql) {
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql, -1, &s, nullptr) != SQLITE_OK) {

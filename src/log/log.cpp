@@ -38,6 +38,10 @@ void append_quoted(std::string_view v, std::string& out) { out += boost::json::s
 }  // namespace
 
 std::string render(format f, std::string_view message, std::initializer_list<field> fields) {
+  return render(f, message, std::span<const field>(fields.begin(), fields.size()));
+}
+
+std::string render(format f, std::string_view message, std::span<const field> fields) {
   std::string out;
   if (f == format::json) {
     out += "\"msg\":";
@@ -101,6 +105,10 @@ bool parse_level(std::string_view text, level& out) noexcept {
 bool enabled(level l) noexcept { return spdlog::default_logger_raw()->should_log(to_spdlog(l)); }
 
 void write(level l, std::string_view message, std::initializer_list<field> fields) {
+  write(l, message, std::span<const field>(fields.begin(), fields.size()));
+}
+
+void write(level l, std::string_view message, std::span<const field> fields) {
   if (!enabled(l)) return;
   try {
     spdlog::default_logger_raw()->log(to_spdlog(l), "{}", render(current_format.load(std::memory_order_relaxed), message, fields));

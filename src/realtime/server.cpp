@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "switchboard/auth/revocation_watcher.hpp"
 #include "switchboard/log/log.hpp"
 
 namespace switchboard::realtime {
@@ -49,6 +50,7 @@ struct server::impl {
   // Emits between their check of `stopping` and the end of their posts: stop() waits for them,
   // so that no emit reaches the shards after the host has been told it may stop them.
   std::atomic<std::size_t> emits_in_flight{0};
+  std::shared_ptr<auth::revocation_watcher> revocations;  // with a session store only
 
   explicit impl(std::size_t threads) : workers(threads == 0 ? 1 : threads) {}
 };
@@ -64,7 +66,15 @@ std::shared_ptr<server> server::attach(http::server& http, options opts) {
   opts.auth.workers = s->impl_->workers.get_executor();
   s->impl_->user_prefix = opts.guard.user_room_prefix;
   s->io_ = sio::server::attach(http, std::move(opts.sio));
-  auth::protect(*s->io_, std::make_shared<const auth::authenticator>(std::move(opts.auth)), std::move(opts.guard));
+  auto sessions = opts.auth.sessions;
+  const auth::guard guard =
+      auth::protect(*s->io_, std::make_shared<const auth::authenticator>(std::move(opts.auth)), std::move(opts.guard));
+  if (sessions) {
+    s->impl_->revocations = std::make_shared<auth::revocation_watcher>(
+        std::move(sessions), s->impl_->workers.get_executor(), opts.revocation_poll,
+        [guard](const std::vector<std::string>& ids) { guard.end_sessions(ids); });
+    s->impl_->revocations->start();
+  }
   current_server.store(s);
   return s;
 }
@@ -74,8 +84,17 @@ void server::stop() {
   while (impl_->emits_in_flight.load() != 0) std::this_thread::yield();
   std::shared_ptr<server> self = current_server.load();
   if (self.get() == this) current_server.compare_exchange_strong(self, nullptr);
+  if (impl_->revocations) impl_->revocations->stop();
   if (io_) io_->close();
   impl_->workers.join();
+}
+
+std::uint64_t server::revocations_applied() const noexcept {
+  return impl_->revocations ? impl_->revocations->revoked_total() : 0;
+}
+
+std::uint64_t server::revocation_errors() const noexcept {
+  return impl_->revocations ? impl_->revocations->errors_total() : 0;
 }
 
 boost::asio::any_io_executor server::workers() noexcept { return impl_->workers.get_executor(); }

@@ -1,7 +1,7 @@
 #include "switchboard/realtime/typed.hpp"
 
 #include "switchboard/auth/guard.hpp"
-#include "switchboard/log/log.hpp"
+#include "switchboard/log/sampled.hpp"
 
 namespace switchboard::realtime::detail {
 
@@ -19,8 +19,9 @@ void send_refusal(const sio::ack_sender& ack, const refusal& r) {
   ack(std::move(args));
 }
 
+// Sampled per socket: a client sending invalid payloads in a loop writes one record per window.
 void log_payload_error(const sio::socket& s, std::string_view event, const payload_error& e) {
-  log::warn("invalid payload", {{"event", event},
+  log::warn_sampled(s.correlation_id(), "invalid payload", {{"event", event},
                                 {"error", e.message()},
                                 {"user_id", auth::user_id_of(s).value_or("-")},
                                 {"socket_id", s.id()},

@@ -29,6 +29,7 @@ struct identity {
   std::string user_id;
   boost::json::object claims;  // a JWT's; empty for a session
   std::optional<std::chrono::system_clock::time_point> expires_at;
+  std::string session_id;  // a session token's store id (its revocation names it); empty for a JWT
 };
 
 struct authenticator_options {

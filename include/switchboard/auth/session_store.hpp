@@ -29,6 +29,12 @@ class session_store {
   // Every session, or a user's, oldest first.
   virtual std::error_code list(const std::optional<std::string>& user_id, std::vector<session_record>& out) = 0;
   virtual std::error_code revoke(std::string_view id) = 0;
+
+  // The revocation log, which ends the live sockets of revoked sessions (revocation_watcher).
+  // `cursor` is opaque: revocation_head() sets it past every revocation recorded so far;
+  // revoked_after() gives the ids revoked since (oldest first, at most 1000) and moves it on.
+  virtual std::error_code revocation_head(std::string& cursor) = 0;
+  virtual std::error_code revoked_after(std::string& cursor, std::vector<std::string>& ids) = 0;
 };
 
 // SQLite at `path` (created with its table if absent, WAL mode). Throws std::runtime_error when

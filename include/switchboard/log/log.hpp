@@ -4,6 +4,7 @@
 // Thread-safe: call from any thread.
 #include <initializer_list>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,7 @@ bool parse_level(std::string_view text, level& out) noexcept;
 
 bool enabled(level l) noexcept;
 void write(level l, std::string_view message, std::initializer_list<field> fields);
+void write(level l, std::string_view message, std::span<const field> fields);
 
 inline void debug(std::string_view m, std::initializer_list<field> f = {}) { write(level::debug, m, f); }
 inline void info(std::string_view m, std::initializer_list<field> f = {}) { write(level::info, m, f); }
@@ -45,5 +47,6 @@ inline void error(std::string_view m, std::initializer_list<field> f = {}) { wri
 
 // How a record renders, without writing it: for tests and for other sinks.
 std::string render(format f, std::string_view message, std::initializer_list<field> fields);
+std::string render(format f, std::string_view message, std::span<const field> fields);
 
 }  // namespace switchboard::log

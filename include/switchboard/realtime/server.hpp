@@ -26,6 +26,9 @@ struct options {
   auth::authenticator_options auth;  // how tokens are verified; its `workers` is set by attach()
   auth::guard_options guard;
   std::size_t worker_threads = 2;    // blocking work: session lookups, module stores
+  // How often the session store's revocation log is read: a revoked session's live sockets end
+  // within about this long (with a session store only).
+  std::chrono::milliseconds revocation_poll{1000};
 };
 
 // Asks a module whether a user may enter one of its rooms: call done(std::nullopt) to let them
@@ -92,6 +95,9 @@ class server : public std::enable_shared_from_this<server> {
 
   sio::server& io() noexcept { return *io_; }
   boost::asio::any_io_executor workers() noexcept;
+  // Session revocations applied to live sockets, and failed reads of the revocation log.
+  std::uint64_t revocations_applied() const noexcept;
+  std::uint64_t revocation_errors() const noexcept;
 
   // The untyped core of emit(): `payload` is the event's single argument.
   std::error_code emit_json(std::string_view event, const target& to, boost::json::value payload,

@@ -92,6 +92,26 @@ TEST_P(SessionStore, RevokeMarksTheSession) {
   EXPECT_TRUE(found.revoked);
 }
 
+TEST_P(SessionStore, TheRevocationLogGivesWhatWasRevokedAfterItsHead) {
+  ASSERT_FALSE(store_->insert(record("old1", "7", t0)));
+  ASSERT_FALSE(store_->insert(record("new1", "7", t0)));
+  ASSERT_FALSE(store_->insert(record("new2", "8", t0)));
+  ASSERT_FALSE(store_->revoke("old1"));  // before the watcher started: refused at connect already
+  std::string cursor;
+  ASSERT_FALSE(store_->revocation_head(cursor));
+  std::vector<std::string> ids;
+  ASSERT_FALSE(store_->revoked_after(cursor, ids));
+  EXPECT_TRUE(ids.empty());
+  ASSERT_FALSE(store_->revoke("new1"));
+  ASSERT_FALSE(store_->revoke("new2"));
+  EXPECT_EQ(store_->revoke("nope"), auth::errc::session_unknown);  // logs nothing
+  ASSERT_FALSE(store_->revoked_after(cursor, ids));
+  EXPECT_EQ(ids, (std::vector<std::string>{"new1", "new2"}));
+  ids.clear();
+  ASSERT_FALSE(store_->revoked_after(cursor, ids));  // the cursor moved past them
+  EXPECT_TRUE(ids.empty());
+}
+
 TEST_P(SessionStore, ListsAllOrOneUsersOldestFirst) {
   ASSERT_FALSE(store_->insert(record("c3", "alice", t0 + 2s)));
   ASSERT_FALSE(store_->insert(record("c1", "bob", t0)));
