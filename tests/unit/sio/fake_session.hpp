@@ -101,4 +101,15 @@ inline bool run_until(http::shard_pool& pool, const std::function<bool()>& done)
   return true;
 }
 
+// Runs every shard until none has a handler ready (timers not yet due are left).
+inline void drain(http::shard_pool& pool) {
+  for (std::size_t ran = 1; ran != 0;) {
+    ran = 0;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      pool.shard(i).restart();
+      ran += pool.shard(i).poll();
+    }
+  }
+}
+
 }  // namespace switchboard::sio::testing

@@ -26,7 +26,7 @@ class sio_server : public ::testing::Test {
 
   void TearDown() override {
     for (auto& s : sessions) s->close("test over");
-    if (pool) run_until(*pool, [] { return true; });
+    if (pool) testing::drain(*pool);
     sessions.clear();
     srv.reset();
     pool.reset();
@@ -240,7 +240,7 @@ TEST_F(sio_server, ack_sender_copies_answer_once_from_other_threads) {
   t1.join();
   t2.join();
   ASSERT_TRUE(wait([&] { return c->count("37") == 1; }));
-  wait([] { return true; });
+  testing::drain(*pool);
   EXPECT_EQ(c->count("37"), 1u);
 }
 
@@ -287,7 +287,7 @@ TEST_F(sio_server, dynamic_namespace_is_reclaimed_and_setup_may_call_of) {
   EXPECT_EQ(srv->dynamic_namespaces_alive(), 1u);
   message(a, "1/dyn-1,");
   ASSERT_TRUE(wait([&] { return !a->packets().empty(); }));
-  wait([] { return true; });
+  testing::drain(*pool);
   EXPECT_EQ(srv->dynamic_namespaces_alive(), 1u);  // b is still in it
   b->close("transport close");
   ASSERT_TRUE(wait([&] { return srv->dynamic_namespaces_alive() == 0; }));
@@ -298,7 +298,7 @@ TEST_F(sio_server, dynamic_namespace_is_reclaimed_and_setup_may_call_of) {
   srv->of("/dyn-2");
   EXPECT_EQ(srv->dynamic_namespaces_alive(), 0u);
   c->close("transport close");
-  wait([] { return true; });
+  testing::drain(*pool);
   EXPECT_TRUE(srv->find("/dyn-2"));
   // A refused name is not created.
   auto d = open("0/nope,");
