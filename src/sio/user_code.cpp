@@ -16,11 +16,11 @@ void report_user_error(server_config& config, const user_code_site& site, std::e
   } catch (...) {
   }
   try {
-    log::warn("handler threw; socket closed", {{"handler", site.kind},
-                                               {"correlation_id", site.correlation_id},
-                                               {"socket_id", site.socket_id},
-                                               {"nsp", site.nsp},
-                                               {"error", what}});
+    log::warn("user handler threw", {{"handler", site.kind},
+                                     {"correlation_id", site.correlation_id},
+                                     {"socket_id", site.socket_id},
+                                     {"nsp", site.nsp},
+                                     {"error", what}});
   } catch (...) {  // logging must not turn a handled error into a terminate
   }
 }
