@@ -166,6 +166,44 @@ TEST_F(sio_server, event_connection_and_ack_handlers_that_disconnect) {
   EXPECT_EQ(c->count("1/gone,"), 1u);
 }
 
+TEST_F(sio_server, disconnect_handlers_that_close_again_and_add_handlers) {
+  make();
+  std::atomic<int> ran{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.on_disconnecting([&](socket& me, std::string_view) {
+      me.disconnect(true);  // closing already: nothing more
+      me.on_disconnecting([&](socket&, std::string_view) { ran += 100; });  // too late: never runs
+      ++ran;
+    });
+    s.on_disconnect([&](socket& me, std::string_view) {
+      me.disconnect(true);
+      me.on_disconnect([&](socket&, std::string_view) { ran += 100; });  // too late: never runs
+      ++ran;
+    });
+  });
+  auto c = open();
+  message(c, "1");
+  ASSERT_TRUE(wait([&] { return ran >= 2; })) << ran;
+  testing::drain(*pool);
+  EXPECT_EQ(ran, 2);
+  EXPECT_TRUE(c->is_open());
+}
+
+TEST_F(sio_server, middleware_that_throws_after_next_refuses_once) {
+  make();
+  std::atomic<int> connected{0};
+  srv->of("/mw").use([](socket&, next_fn next) {
+    next(std::nullopt);
+    throw std::runtime_error("after next");
+  });
+  srv->of("/mw").on_connection([&](socket&) { ++connected; });
+  auto c = open("0/mw,");
+  ASSERT_TRUE(wait([&] { return c->count("4/mw,") == 1; }));
+  testing::drain(*pool);
+  EXPECT_EQ(connected, 0);
+  EXPECT_EQ(c->count("0/mw,"), 0u);
+}
+
 // ---- 3. User code that throws.
 
 TEST_F(sio_server, throwing_handlers_close_their_socket_only) {
