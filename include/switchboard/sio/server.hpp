@@ -1,9 +1,9 @@
 #pragma once
 // The Socket.IO v5 server: namespaces, middleware, sockets, rooms and broadcasts over the
 // Engine.IO server, as Socket.IO users know them (io.of("/chat").on_connection(...)).
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <cstdint>
 #include <optional>
 
 #include "switchboard/engine/server.hpp"
