@@ -8,7 +8,7 @@ namespace switchboard::sio::detail {
 
 namespace wsio = wire::sio;
 
-client::client(engine::session_ptr session, namespace_lookup lookup, const server_config& config)
+client::client(engine::session_ptr session, namespace_lookup lookup, server_config& config)
     : session_(std::move(session)), lookup_(std::move(lookup)), config_(config), connect_timer_(session_->executor()) {}
 
 // A connection that joins no namespace in time is closed, as the reference server does.
@@ -22,11 +22,28 @@ void client::start() {
 
 void client::on_message(bool binary, std::string data) {
   if (closed_) return;
+  if (binary) {
+    if (!admitted_) return refuse_attachments("binary before connect");
+    parked_bytes_ += data.size();
+    if (parked_bytes_ > config_.opts.max_parked_attachment_bytes) return refuse_attachments("attachments too large");
+  }
   wsio::decoder::status status{};
   wsio::packet p;
   const std::error_code ec = binary ? decoder_.add_binary(std::move(data), status, p) : decoder_.add_text(data, status, p);
   if (ec) return session_->close("parse error");  // as the reference: invalid input ends the connection
-  if (status == wsio::decoder::status::packet_ready) on_packet(std::move(p));
+  if (status == wsio::decoder::status::need_attachment) {
+    if (!admitted_) return refuse_attachments("binary before connect");
+    return;
+  }
+  parked_bytes_ = 0;
+  on_packet(std::move(p));
+}
+
+void client::refuse_attachments(std::string_view reason) {
+  config_.attachment_refusals.fetch_add(1, std::memory_order_relaxed);
+  decoder_.reset();
+  parked_bytes_ = 0;
+  session_->close(reason);
 }
 
 void client::on_packet(wsio::packet p) {
@@ -44,14 +61,26 @@ void client::on_packet(wsio::packet p) {
 
 void client::connect(wsio::packet p) {
   if (sockets_.contains(p.nsp) || connecting_.contains(p.nsp)) return;
-  auto nsp = lookup_(p.nsp);
-  if (!nsp) return refuse(p.nsp, {"Invalid namespace"});
+  namespace_ref nsp;
+  if (!run_user_code(config_, {"namespace setup", "", "", p.nsp}, [&] { nsp = lookup_(p.nsp); })) {
+    return refuse(p.nsp, {"Internal server error"});
+  }
+  if (!nsp.state) return refuse(p.nsp, {"Invalid namespace"});
   boost::json::object auth = p.data ? std::move(p.data->as_object()) : boost::json::object{};
-  auto s = std::make_shared<socket_impl>(nsp, session_, make_socket_id(), make_correlation_id(), std::move(auth),
-                                         session_->shard());
-  connecting_.insert(nsp->name);
-  run_middleware(std::move(s), nsp, 0);
+  auto state = nsp.state;
+  auto s = std::make_shared<socket_impl>(std::move(nsp), session_, make_socket_id(), make_correlation_id(),
+                                         std::move(auth), session_->shard());
+  connecting_.insert(state->name);
+  run_middleware(std::move(s), std::move(state), 0);
 }
+
+namespace {
+// One middleware's call: next() counts once; a throw after it was called cancels what it posted.
+struct middleware_step {
+  std::atomic<bool> called{false};
+  bool aborted = false;  // on the shard only
+};
+}  // namespace
 
 // The server's middleware first, then the namespace's: `index` runs over both.
 void client::run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<namespace_state> nsp, std::size_t index) {
@@ -59,13 +88,13 @@ void client::run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<name
   const std::size_t server_wide = config_.middlewares.size();
   if (index == server_wide + nsp->middlewares.size()) return admit(std::move(s), nsp);
   // next() may come from any thread and at any time: it comes back to this shard, once.
-  auto once = std::make_shared<std::atomic<bool>>(false);
-  next_fn next = [weak = weak_from_this(), s, nsp, index, once](std::optional<connect_error> error) {
-    if (once->exchange(true)) return;
+  auto step = std::make_shared<middleware_step>();
+  next_fn next = [weak = weak_from_this(), s, nsp, index, step](std::optional<connect_error> error) {
+    if (step->called.exchange(true)) return;
     auto self = weak.lock();
     if (!self) return;
-    boost::asio::post(self->session_->executor(), [self, s, nsp, index, error = std::move(error)] {
-      if (self->closed_) return;
+    boost::asio::post(self->session_->executor(), [self, s, nsp, index, step, error = std::move(error)] {
+      if (self->closed_ || step->aborted) return;
       if (error) {
         self->connecting_.erase(nsp->name);
         return self->refuse(nsp->name, *error);
@@ -74,22 +103,36 @@ void client::run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<name
     });
   };
   const middleware& m = index < server_wide ? config_.middlewares[index] : nsp->middlewares[index - server_wide];
-  m(*s, std::move(next));
+  if (!s->guarded("middleware", [&] { m(*s, std::move(next)); })) {
+    step->aborted = true;
+    step->called = true;  // a next() still to come is ignored
+    connecting_.erase(nsp->name);
+    refuse(nsp->name, {"Internal server error"});
+  }
 }
 
 void client::admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespace_state>& nsp) {
   connecting_.erase(nsp->name);
   connect_timer_.cancel();
+  if (!admitted_) {
+    admitted_ = true;
+    on_first_admission();
+  }
   s->on_closed = [weak = weak_from_this()](socket_impl& closed) {
     if (auto self = weak.lock()) self->sockets_.erase(closed.nsp());
   };
   sockets_.emplace(nsp->name, s);
   s->enter();
   for (const auto& hook : config_.connection_hooks) {
-    if (s->connected()) hook(*s);
+    if (!s->connected()) return;
+    s->guarded_or_close("connection", [&] { hook(*s); });
   }
-  if (nsp->on_connection && s->connected()) nsp->on_connection(*s);
+  if (nsp->on_connection && s->connected()) s->guarded_or_close("connection", [&] { nsp->on_connection(*s); });
 }
+
+// Left for the engine's hook (session::mark_authenticated() or the like) once that layer has it:
+// from here on the session is no longer an unauthenticated one.
+void client::on_first_admission() {}
 
 void client::refuse(const std::string& nsp, const connect_error& error) {
   wsio::packet p;

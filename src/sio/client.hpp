@@ -9,12 +9,13 @@
 
 namespace switchboard::sio::detail {
 
-// Finds a namespace by name, creating a dynamic one if allowed; nullptr if none.
-using namespace_lookup = std::function<std::shared_ptr<namespace_state>(const std::string&)>;
+// Finds a namespace by name, creating a dynamic one if allowed; a null state if none. May throw
+// (a dynamic namespace's accept or setup is user code).
+using namespace_lookup = std::function<namespace_ref(const std::string&)>;
 
 class client final : public std::enable_shared_from_this<client> {
  public:
-  client(engine::session_ptr session, namespace_lookup lookup, const server_config& config);
+  client(engine::session_ptr session, namespace_lookup lookup, server_config& config);
 
   void start();
   void on_message(bool binary, std::string data);
@@ -26,14 +27,20 @@ class client final : public std::enable_shared_from_this<client> {
   void run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<namespace_state> nsp, std::size_t index);
   void admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespace_state>& nsp);
   void refuse(const std::string& nsp, const connect_error& error);
+  // Closes the connection for binary it may not park (before CONNECT, or over the bound).
+  void refuse_attachments(std::string_view reason);
+  // The first socket of this connection was admitted: the engine session is authenticated.
+  void on_first_admission();
 
   engine::session_ptr session_;
   namespace_lookup lookup_;
   wire::sio::decoder decoder_;
   std::unordered_map<std::string, std::shared_ptr<socket_impl>> sockets_;  // connected, by namespace
   std::unordered_set<std::string> connecting_;                             // in their middleware
-  const server_config& config_;
+  server_config& config_;
   boost::asio::steady_timer connect_timer_;
+  std::size_t parked_bytes_ = 0;  // attachments of the packet being reassembled
+  bool admitted_ = false;         // a socket was admitted once
   bool closed_ = false;
 };
 

@@ -9,11 +9,9 @@
 namespace switchboard::sio::detail {
 namespace {
 
-// The targeted sockets of one shard, collected first: acting on them may change the index.
+// The targeted sockets of one shard, held: acting on them may change the index.
 std::vector<std::shared_ptr<socket_impl>> targets(const shard_index& index, const broadcast_target& target) {
-  std::vector<std::shared_ptr<socket_impl>> out;
-  index.for_each(target.rooms, target.except, [&](socket_impl& s) { out.push_back(s.self()); });
-  return out;
+  return index.snapshot(target.rooms, target.except);
 }
 
 // Results of every shard, gathered on one home shard through posts: no lock. `Part` is what one
@@ -41,9 +39,21 @@ class per_shard_gathering {
 // came before the count right after it).
 class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
  public:
-  ack_gathering(boost::asio::io_context& home, std::size_t shards, broadcast_ack_callback done,
+  ack_gathering(http::shard_pool& pool, std::uint64_t ack_id, broadcast_ack_callback done,
                 broadcast_ack_progress progress)
-      : home_(home), timer_(home), shards_pending_(shards), done_(std::move(done)), progress_(std::move(progress)) {}
+      : pool_(pool),
+        home_(pool.shard(0)),
+        timer_(home_),
+        ack_id_(ack_id),
+        asked_(pool.size()),
+        shards_pending_(pool.size()),
+        done_(std::move(done)),
+        progress_(std::move(progress)) {}
+
+  // On `shard`: whether the sockets may still be asked (false once the gathering has ended), and
+  // those asked, whose entries are released when it ends before they answer.
+  bool open() const noexcept { return !ended_.load(std::memory_order_acquire); }
+  void asked(std::size_t shard, std::vector<std::weak_ptr<socket_impl>> sockets) { asked_[shard] = std::move(sockets); }
 
   void start(std::chrono::milliseconds timeout) {
     timer_.expires_after(timeout);
@@ -87,13 +97,31 @@ class ack_gathering : public std::enable_shared_from_this<ack_gathering> {
   void finish(std::error_code ec) {
     if (!done_) return;
     timer_.cancel();
+    ended_.store(true, std::memory_order_release);
+    if (ec) release_unanswered();
     auto done = std::move(done_);
     done_ = nullptr;
     done(ec, std::move(answers_));
   }
 
+  // The sockets that never answered forget the ack: their pending count must not fill up. Each
+  // shard reads its own list, written there before the shard was counted (or not at all).
+  void release_unanswered() {
+    for (std::size_t shard = 0; shard < asked_.size(); ++shard) {
+      boost::asio::post(pool_.shard(shard), [self = shared_from_this(), shard] {
+        for (const auto& weak : self->asked_[shard]) {
+          if (const auto s = weak.lock()) s->forget_ack(self->ack_id_);
+        }
+      });
+    }
+  }
+
+  http::shard_pool& pool_;
   boost::asio::io_context& home_;
   boost::asio::steady_timer timer_;
+  const std::uint64_t ack_id_;
+  std::vector<std::vector<std::weak_ptr<socket_impl>>> asked_;  // [shard], touched on that shard
+  std::atomic<bool> ended_{false};
   std::size_t shards_pending_;
   std::size_t expected_ = 0;
   std::size_t received_ = 0;
@@ -125,9 +153,10 @@ std::error_code local_adapter::broadcast(const wire::sio::packet&, wire::frame_p
   }
   on_every_shard([frame = std::move(frame), target, counting](std::size_t shard, shard_index& index) {
     std::size_t queued = 0;
-    index.for_each(target.rooms, target.except, [&](socket_impl& s) {
-      if (s.send_frame(frame, target.flags.is_volatile) == engine::send_status::queued) ++queued;
-    });
+    // A snapshot: a send that overflows closes its socket, which leaves this index.
+    for (const auto& s : targets(index, target)) {
+      if (s->send_frame(frame, target.flags.is_volatile) == engine::send_status::queued) ++queued;
+    }
     if (counting) counting->add(shard, queued);
   });
   return {};
@@ -136,19 +165,23 @@ std::error_code local_adapter::broadcast(const wire::sio::packet&, wire::frame_p
 void local_adapter::broadcast_with_ack(const wire::sio::packet&, wire::frame_ptr frame, std::uint64_t ack_id,
                                        const broadcast_target& target, broadcast_ack_callback done,
                                        broadcast_ack_progress progress) {
-  auto gathering = std::make_shared<ack_gathering>(nsp_.shards.shard(0), nsp_.shards.size(), std::move(done),
-                                                   std::move(progress));
+  auto gathering = std::make_shared<ack_gathering>(nsp_.shards, ack_id, std::move(done), std::move(progress));
   boost::asio::post(nsp_.shards.shard(0), [gathering, timeout = target.flags.timeout] { gathering->start(timeout); });
-  on_every_shard([frame = std::move(frame), ack_id, gathering, target](std::size_t, shard_index& index) {
+  on_every_shard([frame = std::move(frame), ack_id, gathering, target](std::size_t shard, shard_index& index) {
     std::size_t asked = 0;
-    for (const auto& s : targets(index, target)) {
-      const bool waiting = s->expect_ack(ack_id, [gathering](std::error_code ec, arguments answer) {
-        gathering->answered(ec, std::move(answer));
-      });
-      if (!waiting) continue;
-      s->send_frame(frame, target.flags.is_volatile);
-      ++asked;
+    std::vector<std::weak_ptr<socket_impl>> waiting_sockets;
+    if (gathering->open()) {
+      for (const auto& s : targets(index, target)) {
+        const bool waiting = s->expect_ack(ack_id, [gathering](std::error_code ec, arguments answer) {
+          gathering->answered(ec, std::move(answer));
+        });
+        if (!waiting) continue;
+        waiting_sockets.push_back(s);
+        s->send_frame(frame, target.flags.is_volatile);
+        ++asked;
+      }
     }
+    gathering->asked(shard, std::move(waiting_sockets));
     gathering->shard_counted(asked);
   });
 }

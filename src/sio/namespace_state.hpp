@@ -2,6 +2,7 @@
 // A namespace: its configuration (set before clients connect) and, per shard, its sockets and
 // room index, each touched only on its own shard's thread.
 #include <atomic>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -23,9 +24,17 @@ class shard_index {
   void join(socket_impl& s, const std::string& room);
   void leave(socket_impl& s, const std::string& room);
 
-  // Calls `f` once for each socket in any of `rooms` (every socket when empty) and in none of `except`.
+  // Calls `f` once for each socket in any of `rooms` (every socket when empty) and in none of
+  // `except`. `f` must not change the index, directly or not (no send: an overflow closes the
+  // socket; no join, leave, close): to act on sockets, snapshot() them first.
   template <class F>
   void for_each(const std::set<std::string>& rooms, const std::set<std::string>& except, F&& f) const;
+
+  // The same sockets, held: acting on them may change the index (a send that overflows closes its
+  // socket, which leaves every room). One reserved vector per shard per call: the price of a
+  // fanout whose sends may run user disconnect handlers that join, leave or close anything.
+  std::vector<std::shared_ptr<socket_impl>> snapshot(const std::set<std::string>& rooms,
+                                                     const std::set<std::string>& except) const;
 
   std::size_t size() const noexcept { return sockets_.size(); }
   std::vector<std::string> room_names() const {
@@ -56,7 +65,19 @@ class namespace_state : public std::enable_shared_from_this<namespace_state> {
   std::vector<middleware> middlewares;
   connection_handler on_connection;
   std::vector<shard_index> index;  // [shard]
+  std::optional<event_limits> event_limit;  // overrides opts.events; set before clients connect
+  // Under the server's namespaces lock: created by a client (freed with its last socket), and
+  // how many sockets (connecting or connected) hold it.
+  bool dynamic = false;
+  std::size_t leases = 0;
   std::unique_ptr<sio::adapter> adapter;  // set right after construction (make_namespace)
+};
+
+// A namespace found for a connection attempt, with what keeps it from being reclaimed (a dynamic
+// one) until the attempt's socket is gone.
+struct namespace_ref {
+  std::shared_ptr<namespace_state> state;
+  std::shared_ptr<void> lease;
 };
 
 // A namespace with its adapter: the local one unless options name another.

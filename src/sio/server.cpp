@@ -11,31 +11,84 @@
 
 namespace switchboard::sio {
 
-struct server::impl {
-  impl(http::shard_pool& s, options o) : shards(s), config(std::move(o)), clients(s.size()) {}
+namespace {
+
+// The namespaces by name. Namespaces are looked up on connect only, never per message: a mutex
+// is fine. Shared with the leases of dynamic namespaces, which may outlive the server.
+struct registry : std::enable_shared_from_this<registry> {
+  registry(http::shard_pool& s, detail::server_config& c) : shards(s), config(c) {}
 
   http::shard_pool& shards;
-  detail::server_config config;
-
-  // Namespaces are looked up on connect only, never per message: a mutex is fine here.
-  std::mutex namespaces_mutex;
+  detail::server_config& config;
+  std::mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<detail::namespace_state>> namespaces;
   std::function<bool(std::string_view)> dynamic_accept;
   std::function<void(namespace_)> dynamic_setup;
 
+  // `create`: of(), which makes the namespace permanent. Otherwise a client's CONNECT, which may
+  // create a dynamic one; user code (accept, setup) runs outside the lock, and may throw.
+  detail::namespace_ref get(const std::string& name, bool create) {
+    std::function<bool(std::string_view)> accept;
+    std::function<void(namespace_)> setup;
+    {
+      std::lock_guard lock(mutex);
+      if (const auto it = namespaces.find(name); it != namespaces.end()) {
+        if (create && it->second->dynamic) {
+          it->second->dynamic = false;
+          config.dynamic_namespaces.fetch_sub(1, std::memory_order_relaxed);
+        }
+        return {it->second, lease(it->second)};
+      }
+      if (create) {
+        auto state = detail::make_namespace(name, shards, config);
+        namespaces.emplace(name, state);
+        return {state, nullptr};
+      }
+      accept = dynamic_accept;
+      setup = dynamic_setup;
+    }
+    if (!accept || !accept(name)) return {};
+    auto state = detail::make_namespace(name, shards, config);
+    state->dynamic = true;
+    if (setup) setup(namespace_(state));  // configured before anyone joins
+    // Created, then inserted if absent: a creator that lost the race joins the winner's.
+    std::lock_guard lock(mutex);
+    const auto [it, inserted] = namespaces.emplace(name, state);
+    if (inserted) config.dynamic_namespaces.fetch_add(1, std::memory_order_relaxed);
+    return {it->second, lease(it->second)};
+  }
+
+  // Under the lock. A dynamic namespace is freed when its last lease goes.
+  std::shared_ptr<void> lease(const std::shared_ptr<detail::namespace_state>& state) {
+    if (!state->dynamic) return nullptr;
+    ++state->leases;
+    return {state.get(), [weak = weak_from_this(), state](void*) {
+              if (const auto self = weak.lock()) self->release(state);
+            }};
+  }
+
+  void release(const std::shared_ptr<detail::namespace_state>& state) {
+    std::lock_guard lock(mutex);
+    if (--state->leases != 0 || !state->dynamic) return;
+    const auto it = namespaces.find(state->name);
+    if (it == namespaces.end() || it->second != state) return;
+    namespaces.erase(it);
+    config.dynamic_namespaces.fetch_sub(1, std::memory_order_relaxed);
+  }
+};
+
+}  // namespace
+
+struct server::impl {
+  impl(http::shard_pool& s, options o)
+      : shards(s), config(std::move(o)), names(std::make_shared<registry>(s, config)), clients(s.size()) {}
+
+  http::shard_pool& shards;
+  detail::server_config config;
+  std::shared_ptr<registry> names;
+
   // The Socket.IO side of each Engine.IO session, per shard; touched only on that shard.
   std::vector<std::unordered_map<const engine::session*, std::shared_ptr<detail::client>>> clients;
-
-  std::shared_ptr<detail::namespace_state> get(const std::string& name, bool create) {
-    std::lock_guard lock(namespaces_mutex);
-    if (const auto it = namespaces.find(name); it != namespaces.end()) return it->second;
-    const bool dynamic = !create && dynamic_accept && dynamic_accept(name);
-    if (!create && !dynamic) return nullptr;
-    auto state = detail::make_namespace(name, shards, config);
-    if (dynamic && dynamic_setup) dynamic_setup(namespace_(state));  // configured before anyone joins
-    namespaces.emplace(name, state);
-    return state;
-  }
 };
 
 server::server(http::shard_pool& shards, options opts) : impl_(std::make_unique<impl>(shards, std::move(opts))) {}
@@ -50,24 +103,44 @@ std::shared_ptr<server> server::attach(http::server& http, options opts) {
 }
 
 namespace_ server::of(const std::string& name) {
-  return namespace_(impl_->get(name.empty() || name.front() != '/' ? "/" + name : name, true));
+  return namespace_(impl_->names->get(name.empty() || name.front() != '/' ? "/" + name : name, true).state);
 }
 
 std::optional<namespace_> server::find(const std::string& name) {
-  std::lock_guard lock(impl_->namespaces_mutex);
-  const auto it = impl_->namespaces.find(name);
-  if (it == impl_->namespaces.end()) return std::nullopt;
+  std::lock_guard lock(impl_->names->mutex);
+  const auto it = impl_->names->namespaces.find(name);
+  if (it == impl_->names->namespaces.end()) return std::nullopt;
   return namespace_(it->second);
 }
 
 void server::dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup) {
-  std::lock_guard lock(impl_->namespaces_mutex);
-  impl_->dynamic_accept = std::move(accept);
-  impl_->dynamic_setup = std::move(setup);
+  std::lock_guard lock(impl_->names->mutex);
+  impl_->names->dynamic_accept = std::move(accept);
+  impl_->names->dynamic_setup = std::move(setup);
 }
 
 std::size_t server::encoded_broadcasts() const noexcept {
   return impl_->config.encoded_broadcasts.load(std::memory_order_relaxed);
+}
+
+std::size_t server::dynamic_namespaces_alive() const noexcept {
+  return impl_->config.dynamic_namespaces.load(std::memory_order_relaxed);
+}
+
+std::size_t server::dropped_events() const noexcept {
+  return impl_->config.dropped_events.load(std::memory_order_relaxed);
+}
+
+std::size_t server::event_limit_disconnects() const noexcept {
+  return impl_->config.event_limit_disconnects.load(std::memory_order_relaxed);
+}
+
+std::size_t server::handler_errors() const noexcept {
+  return impl_->config.handler_errors.load(std::memory_order_relaxed);
+}
+
+std::size_t server::attachment_refusals() const noexcept {
+  return impl_->config.attachment_refusals.load(std::memory_order_relaxed);
 }
 
 server& server::use(middleware m) {
@@ -103,7 +176,7 @@ void server::close() { engine_->close_all(); }
 
 void server::on_open(const engine::session_ptr& s) {
   auto c = std::make_shared<detail::client>(
-      s, [this](const std::string& name) { return impl_->get(name, false); }, impl_->config);
+      s, [names = impl_->names](const std::string& name) { return names->get(name, false); }, impl_->config);
   impl_->clients[s->shard()].emplace(s.get(), c);
   c->start();
 }
@@ -138,6 +211,11 @@ void namespace_::counts(std::function<void(std::size_t sockets, std::size_t room
 
 namespace_& namespace_::on_connection(connection_handler h) {
   state_->on_connection = std::move(h);
+  return *this;
+}
+
+namespace_& namespace_::limit_events(event_limits limits) {
+  state_->event_limit = limits;
   return *this;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // What a server shares with all its namespaces. Set up before clients connect, read-only after
-// (but for the encode counter).
+// (but for the counters).
 #include <atomic>
 #include <string>
 #include <string_view>
@@ -18,6 +18,12 @@ struct server_config {
   std::vector<middleware> middlewares;               // run before each namespace's own
   std::vector<connection_handler> connection_hooks;  // run before each namespace's handler
   std::atomic<std::size_t> encoded_broadcasts{0};
+  // Counters of server.hpp, relaxed.
+  std::atomic<std::size_t> dynamic_namespaces{0};
+  std::atomic<std::size_t> dropped_events{0};
+  std::atomic<std::size_t> event_limit_disconnects{0};
+  std::atomic<std::size_t> handler_errors{0};
+  std::atomic<std::size_t> attachment_refusals{0};
 
   bool reserved(std::string_view room) const noexcept {
     for (const auto& prefix : reserved_prefixes) {

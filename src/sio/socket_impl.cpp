@@ -1,5 +1,7 @@
 #include "socket_impl.hpp"
 
+#include <algorithm>
+
 #include "packets.hpp"
 #include "switchboard/wire/json_text.hpp"
 
@@ -8,14 +10,17 @@ namespace switchboard::sio::detail {
 namespace json = boost::json;
 namespace wsio = wire::sio;
 
-socket_impl::socket_impl(std::shared_ptr<namespace_state> nsp, engine::session_ptr session, std::string id,
-                         std::string correlation_id, json::object auth, std::size_t shard)
-    : nsp_(std::move(nsp)),
+socket_impl::socket_impl(namespace_ref nsp, engine::session_ptr session, std::string id, std::string correlation_id,
+                         json::object auth, std::size_t shard)
+    : nsp_(std::move(nsp.state)),
+      lease_(std::move(nsp.lease)),
       session_(std::move(session)),
       id_(std::move(id)),
       correlation_id_(std::move(correlation_id)),
       auth_(std::move(auth)),
-      shard_(shard) {}
+      shard_(shard),
+      event_limit_(nsp_->event_limit.value_or(nsp_->opts.events)),
+      tokens_(event_limit_.event_burst) {}
 
 engine::send_status socket_impl::send_packet(wsio::packet p, bool is_volatile) {
   p.nsp = nsp_->name;
@@ -56,7 +61,7 @@ void socket_impl::emit_with_ack(std::string_view event, arguments args, std::chr
     if (it == self->acks_.end()) return;
     auto cb = std::move(it->second.callback);
     self->acks_.erase(it);
-    cb(errc::ack_timeout, {});
+    self->guarded_or_close("ack", [&] { cb(errc::ack_timeout, {}); });
   });
   acks_.emplace(id, pending_ack{std::move(callback), std::move(timer)});
   wsio::packet p = make_event_packet(event, std::move(args));
@@ -80,9 +85,10 @@ void socket_impl::on_event(wsio::packet p) {
   }
   arguments args{json::array(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end())),
                  std::move(p.attachments)};
+  if (!take_event_token()) return;
   ack_sender ack;
   if (p.id) {
-    ack = ack_sender([weak = weak_self(), id = *p.id](arguments answer) {
+    ack = ack_sender(session_->executor(), shard_, [weak = weak_self(), id = *p.id](arguments answer) {
       auto self = weak.lock();
       if (!self || !self->connected_) return;
       wsio::packet reply;
@@ -93,13 +99,36 @@ void socket_impl::on_event(wsio::packet p) {
       self->send_packet(std::move(reply));
     });
   }
-  // Keep the socket alive through handlers that may disconnect it.
+  // Keep the socket alive through handlers that may disconnect it, and each handler alive
+  // through its own call: close() clears the lists a handler may be running from.
   auto keep_alive = shared_from_this();
-  for (const auto& any : any_handlers_) any(*this, event, args);
-  if (const auto it = handlers_.find(event); it != handlers_.end() && connected_) {
-    const event_handler handler = it->second;  // a copy: the handler may call off()
-    handler(*this, args, std::move(ack));
+  for (std::size_t i = 0; i < any_handlers_.size() && connected_; ++i) {
+    const any_handler any = any_handlers_[i];
+    guarded_or_close("any", [&] { any(*this, event, args); });
   }
+  if (const auto it = handlers_.find(event); it != handlers_.end() && connected_) {
+    const event_handler handler = it->second;  // a copy: the handler may call off() or disconnect
+    guarded_or_close("event", [&] { handler(*this, args, std::move(ack)); });
+  }
+}
+
+bool socket_impl::take_event_token() {
+  if (event_limit_.events_per_second == 0) return true;
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - refilled_).count();
+  refilled_ = now;
+  tokens_ = std::min<double>(event_limit_.event_burst, tokens_ + elapsed * event_limit_.events_per_second);
+  if (tokens_ >= 1) {
+    tokens_ -= 1;
+    return true;
+  }
+  if (event_limit_.on_excess == event_overflow::disconnect) {
+    nsp_->config.event_limit_disconnects.fetch_add(1, std::memory_order_relaxed);
+    disconnect_for("event rate exceeded", false);
+  } else {
+    nsp_->config.dropped_events.fetch_add(1, std::memory_order_relaxed);
+  }
+  return false;
 }
 
 void socket_impl::on_ack(wsio::packet p) {
@@ -109,7 +138,8 @@ void socket_impl::on_ack(wsio::packet p) {
   auto callback = std::move(it->second.callback);
   if (it->second.timer) it->second.timer->cancel();
   acks_.erase(it);
-  callback({}, arguments{std::move(p.data->as_array()), std::move(p.attachments)});
+  arguments answer{std::move(p.data->as_array()), std::move(p.attachments)};
+  guarded_or_close("ack", [&] { callback({}, std::move(answer)); });
 }
 
 std::error_code socket_impl::join(const std::string& room) {
@@ -139,20 +169,25 @@ broadcast_operator socket_impl::to(std::string room) const {
   return broadcast_operator(nsp_, broadcast_target{.rooms = {std::move(room)}, .except = {id_}, .flags = {}});
 }
 
-void socket_impl::disconnect(bool close_connection) {
-  if (!connected_) return;
+void socket_impl::disconnect_for(std::string_view reason, bool close_connection) {
+  if (!connected_ || closed_) return;
   wsio::packet p;
   p.type = wsio::packet_type::disconnect;
   send_packet(std::move(p));
-  close("server namespace disconnect");
+  close(reason);
   if (close_connection) session_->close("forced close");
 }
 
+// Each list is taken before it runs: a handler may add to it, or close again (a no-op). A
+// handler that throws here is logged and the next one runs: the socket is closing already.
 void socket_impl::close(std::string_view reason) {
-  if (!connected_) return;
+  if (!connected_ || closed_) return;
   closed_ = true;
   auto keep_alive = shared_from_this();
-  for (const auto& h : disconnecting_) h(*this, reason);
+  const std::string why(reason);  // `reason` may live in something a handler frees
+  const auto disconnecting = std::move(disconnecting_);
+  disconnecting_.clear();
+  for (const auto& h : disconnecting) guarded("disconnecting", [&] { h(*this, why); });
   connected_ = false;
   for (const auto& room : rooms_) nsp_->index[shard_].leave(*this, room);
   rooms_.clear();
@@ -161,9 +196,11 @@ void socket_impl::close(std::string_view reason) {
   acks_.clear();
   for (auto& [id, ack] : pending) {
     if (ack.timer) ack.timer->cancel();
-    ack.callback(errc::disconnected, {});
+    guarded("ack", [&] { ack.callback(errc::disconnected, {}); });
   }
-  for (const auto& h : disconnect_) h(*this, reason);
+  const auto disconnect = std::move(disconnect_);
+  disconnect_.clear();
+  for (const auto& h : disconnect) guarded("disconnect", [&] { h(*this, why); });
   handlers_.clear();
   any_handlers_.clear();
   disconnecting_.clear();

@@ -5,14 +5,16 @@
 #include <unordered_map>
 
 #include "namespace_state.hpp"
+#include "user_code.hpp"
 #include "switchboard/wire/socketio.hpp"
 
 namespace switchboard::sio::detail {
 
 class socket_impl final : public socket {
  public:
-  socket_impl(std::shared_ptr<namespace_state> nsp, engine::session_ptr session, std::string id,
-              std::string correlation_id, boost::json::object auth, std::size_t shard);
+  // `lease` keeps a dynamic namespace from being reclaimed while this socket lives.
+  socket_impl(namespace_ref nsp, engine::session_ptr session, std::string id, std::string correlation_id,
+              boost::json::object auth, std::size_t shard);
 
   const std::string& id() const noexcept override { return id_; }
   const std::string& nsp() const noexcept override { return nsp_->name; }
@@ -42,7 +44,9 @@ class socket_impl final : public socket {
   std::set<std::string> rooms() const override { return rooms_; }
   std::chrono::system_clock::time_point issued() const noexcept { return issued_; }
   broadcast_operator to(std::string room) const override;
-  void disconnect(bool close) override;
+  void disconnect(bool close) override { disconnect_for("server namespace disconnect", close); }
+  // Sends DISCONNECT and closes with `reason` (what the disconnect handlers see).
+  void disconnect_for(std::string_view reason, bool close_connection);
 
   // Called by the client on the shard.
   void enter();  // joins the namespace, the room of its own id and those joined in middleware; answers CONNECT
@@ -54,9 +58,22 @@ class socket_impl final : public socket {
   std::shared_ptr<socket_impl> self() { return std::static_pointer_cast<socket_impl>(shared_from_this()); }
   std::weak_ptr<socket_impl> weak_self() { return self(); }
 
-  // Waits for the client's ACK of `id` (a broadcast's packet); no timer, the broadcast has one.
-  // False when the socket cannot take one more pending ack.
+  // Waits for the client's ACK of `id` (a broadcast's packet); no timer, the broadcast has one
+  // and forget_ack()s the unanswered when it expires. False when the socket cannot take one more.
   bool expect_ack(std::uint64_t id, ack_callback callback);
+  void forget_ack(std::uint64_t id) { acks_.erase(id); }
+  std::size_t pending_acks() const noexcept { return acks_.size(); }
+
+  // Runs user code under the policy of server.hpp; false when it threw.
+  template <class F>
+  bool guarded(std::string_view kind, F&& f) {
+    return run_user_code(nsp_->config, {kind, correlation_id_, id_, nsp_->name}, std::forward<F>(f));
+  }
+  // The same, and disconnects this socket when it threw.
+  template <class F>
+  void guarded_or_close(std::string_view kind, F&& f) {
+    if (!guarded(kind, std::forward<F>(f))) disconnect(false);
+  }
 
   // Queues a frame encoded elsewhere (a broadcast).
   engine::send_status send_frame(const wire::frame_ptr& frame, bool is_volatile) {
@@ -74,7 +91,11 @@ class socket_impl final : public socket {
     std::unique_ptr<boost::asio::steady_timer> timer;
   };
 
+  // Takes a token of the event bucket; false (and the policy applied) when it is empty.
+  bool take_event_token();
+
   std::shared_ptr<namespace_state> nsp_;
+  std::shared_ptr<void> lease_;
   engine::session_ptr session_;
   std::string id_;
   std::string correlation_id_;
@@ -90,6 +111,9 @@ class socket_impl final : public socket {
   std::vector<disconnect_handler> disconnect_;
   std::set<std::string> rooms_;
   std::unordered_map<std::uint64_t, pending_ack> acks_;
+  event_limits event_limit_;
+  double tokens_;
+  std::chrono::steady_clock::time_point refilled_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace switchboard::sio::detail

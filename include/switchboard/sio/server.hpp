@@ -1,6 +1,7 @@
 #pragma once
 // The Socket.IO v5 server: namespaces, middleware, sockets, rooms and broadcasts over the
 // Engine.IO server, as Socket.IO users know them (io.of("/chat").on_connection(...)).
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,13 +24,42 @@ using next_fn = std::function<void(std::optional<connect_error>)>;
 using middleware = std::function<void(socket&, next_fn next)>;
 using connection_handler = std::function<void(socket&)>;
 
+// What a socket does with inbound events over its token bucket.
+enum class event_overflow {
+  drop,        // the event is dropped (no handler runs, no ack is sent) and counted
+  disconnect,  // the socket is disconnected: the client gets DISCONNECT ("io server disconnect")
+};
+
+// A token bucket per socket over inbound EVENT packets (acks are not counted). Default policy:
+// drop, so that a burst costs the client events, not its connection.
+struct event_limits {
+  std::uint32_t events_per_second = 100;  // refill rate; 0: no limit
+  std::uint32_t event_burst = 200;        // bucket size: events accepted at once
+  event_overflow on_excess = event_overflow::drop;
+};
+
 struct options {
   engine::options engine;
   // Makes each namespace's adapter from the local one (a cluster adapter wraps it); unset: local.
   std::function<std::unique_ptr<adapter>(const std::string& nsp, std::unique_ptr<adapter> local)> adapter_factory;
   std::chrono::milliseconds connect_timeout{45'000};  // a connection that joins no namespace
-  std::size_t max_pending_acks = 1024;                 // per socket
+  std::size_t max_pending_acks = 1024;                 // per socket (emit_with_ack and broadcasts)
+  event_limits events;                                 // per socket; namespace_::limit_events overrides
+  // Binary attachments a connected client may have parked in the decoder (a packet waiting for
+  // its attachments), in bytes; over it the connection is closed. Before its first namespace is
+  // admitted a client may send no binary at all: the connection is closed (the reference ignores
+  // such packets, but would let a stranger park megabytes).
+  std::size_t max_parked_attachment_bytes = 1'000'000;
 };
+
+// User code that throws (middleware, connection handlers server-wide or not, event, any,
+// disconnecting and disconnect handlers, ack callbacks, dynamic namespace setup) never ends the
+// process: the exception (std::exception or anything else) is caught and logged as a warning
+// with the socket's correlation id, socket id, namespace and the kind of handler, and that
+// socket alone is disconnected ("server namespace disconnect"). A throwing middleware or
+// dynamic namespace setup refuses the connection with connect_error {"message": "Internal
+// server error"}. Handlers run while the socket is already closing (disconnecting, disconnect,
+// acks failed by the disconnect) are logged and the next one runs. Counted: handler_errors().
 
 // A namespace handle. Configure it (use, on_connection) before clients connect to it.
 // The server keeps its namespaces' handlers: a handler must not own the server (capture a
@@ -40,6 +70,8 @@ class namespace_ {
   const std::string& name() const noexcept;
   namespace_& use(middleware m);
   namespace_& on_connection(connection_handler h);
+  // Overrides options::events for the sockets of this namespace that connect from now on.
+  namespace_& limit_events(event_limits limits);
 
   broadcast_operator to(std::string room) const { return all().to(std::move(room)); }
   broadcast_operator in(std::string room) const { return all().to(std::move(room)); }
@@ -82,7 +114,10 @@ class server final : public engine::handler, public std::enable_shared_from_this
   // The namespace of that name if it exists (dynamic ones once a client created them). Thread-safe.
   std::optional<namespace_> find(const std::string& name);
   // Namespaces created when a client first connects to a name `accept` allows; `setup`
-  // configures each new one (middleware, handlers) before the client joins it.
+  // configures each new one (middleware, handlers) before the client joins it. Setup runs
+  // outside the server's lock (it may call of()); two clients creating the same name at once may
+  // each run it, and one result is kept. A dynamic namespace is freed when its last socket
+  // leaves (one that of() named is kept).
   void dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup);
 
   // Server-wide middleware and connection handlers: in every namespace, dynamic ones included,
@@ -99,6 +134,12 @@ class server final : public engine::handler, public std::enable_shared_from_this
 
   // How many broadcast packets were encoded (one per emit, whatever the recipients). Thread-safe.
   std::size_t encoded_broadcasts() const noexcept;
+  // Counters for /metrics, thread-safe (relaxed):
+  std::size_t dynamic_namespaces_alive() const noexcept;  // dynamic namespaces not yet freed
+  std::size_t dropped_events() const noexcept;            // over the token bucket, dropped
+  std::size_t event_limit_disconnects() const noexcept;   // sockets disconnected by it
+  std::size_t handler_errors() const noexcept;            // user code that threw
+  std::size_t attachment_refusals() const noexcept;       // connections closed for binary parked
   // Valid while the http::server it is attached to lives (that server owns it).
   engine::server& engine() noexcept { return *engine_; }
 

@@ -2,6 +2,7 @@
 // A client's connection to one namespace, as Socket.IO users know it.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/json/object.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -18,18 +19,27 @@ namespace switchboard::sio {
 class socket;
 class broadcast_operator;
 
-// Answers a client's event once. Calls after the first, or on a socket gone, do nothing.
+// Answers a client's event once: the first call of any copy sends, every other call (of that
+// copy or another, after the socket went away too) does nothing. Callable from any thread: off
+// the socket's shard, the answer is posted to it.
 class ack_sender {
  public:
   ack_sender() = default;
-  explicit ack_sender(std::function<void(arguments)> send) : send_(std::move(send)) {}
-  bool requested() const noexcept { return static_cast<bool>(send_); }
-  void operator()(arguments args = {}) const {
-    if (auto send = std::exchange(send_, nullptr)) send(std::move(args));
-  }
+  ack_sender(boost::asio::any_io_executor executor, std::size_t shard, std::function<void(arguments)> send)
+      : state_(std::make_shared<state>(std::move(executor), shard, std::move(send))) {}
+  bool requested() const noexcept { return static_cast<bool>(state_); }
+  void operator()(arguments args = {}) const;
 
  private:
-  mutable std::function<void(arguments)> send_;
+  struct state {
+    state(boost::asio::any_io_executor e, std::size_t s, std::function<void(arguments)> f)
+        : executor(std::move(e)), shard(s), send(std::move(f)) {}
+    boost::asio::any_io_executor executor;
+    std::size_t shard;
+    std::function<void(arguments)> send;  // runs on `shard` only
+    std::atomic<bool> sent{false};
+  };
+  std::shared_ptr<state> state_;
 };
 
 using event_handler = std::function<void(socket&, arguments&, ack_sender)>;

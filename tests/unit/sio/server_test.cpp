@@ -1,0 +1,417 @@
+// sio::server driven through engine::handler with fake sessions: hostile clients and user code
+// that misbehaves must never crash the server or leak what it holds.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include "fake_session.hpp"
+#include "socket_impl.hpp"
+#include "switchboard/sio/server.hpp"
+
+namespace switchboard::sio {
+namespace {
+
+using testing::fake_session;
+using testing::run_until;
+
+class sio_server : public ::testing::Test {
+ protected:
+  void make(options opts = {}, std::size_t shards = 1) {
+    pool = std::make_unique<http::shard_pool>(shards);
+    srv = std::make_shared<server>(*pool, std::move(opts));
+    srv->of("/");
+  }
+
+  void TearDown() override {
+    for (auto& s : sessions) s->close("test over");
+    if (pool) testing::drain(*pool);
+    sessions.clear();
+    srv.reset();
+    pool.reset();
+  }
+
+  // A new session, opened and connected to `nsp` (its CONNECT sent; not waited for).
+  std::shared_ptr<fake_session> open(std::string_view connect = "0", std::size_t shard = 0) {
+    auto s = std::make_shared<fake_session>("s" + std::to_string(sessions.size()), shard, pool->shard(shard), *srv);
+    sessions.push_back(s);
+    post(s, [this, s, connect = std::string(connect)] {
+      srv->on_open(s);
+      if (!connect.empty()) srv->on_message(s, false, connect);
+    });
+    return s;
+  }
+
+  // Runs `f` on the session's shard, as the engine would.
+  void post(const std::shared_ptr<fake_session>& s, std::function<void()> f) {
+    boost::asio::post(pool->shard(s->shard()), std::move(f));
+  }
+  void message(const std::shared_ptr<fake_session>& s, std::string text, bool binary = false) {
+    post(s, [this, s, text = std::move(text), binary] {
+      if (s->is_open()) srv->on_message(s, binary, text);
+    });
+  }
+  bool wait(const std::function<bool()>& done) { return run_until(*pool, done); }
+
+  std::unique_ptr<http::shard_pool> pool;
+  std::shared_ptr<server> srv;
+  std::vector<std::shared_ptr<fake_session>> sessions;
+};
+
+// ---- 1. Queue overflow in the middle of a broadcast.
+
+class broadcast_overflow : public sio_server, public ::testing::WithParamInterface<engine::overflow_policy> {};
+
+TEST_P(broadcast_overflow, closing_sessions_do_not_break_the_fanout) {
+  make({}, 2);
+  std::atomic<std::size_t> connected{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.join("room");
+    // Closing sockets act on the index too: they leave rooms and touch others.
+    s.on_disconnecting([](socket& me, std::string_view) { me.leave("room"); });
+    ++connected;
+  });
+  constexpr std::size_t n = 300;
+  for (std::size_t i = 0; i < n; ++i) open("0", i % 2);
+  ASSERT_TRUE(wait([&] { return connected == n; }));
+  // Every third session is full: its next send overflows.
+  for (std::size_t i = 0; i < n; i += 3) sessions[i]->limit(1, GetParam());
+  std::optional<std::size_t> delivered;
+  ASSERT_FALSE(srv->of("/").to("room").emit("news", {}, [&](std::size_t count) { delivered = count; }));
+  ASSERT_TRUE(wait([&] { return delivered.has_value(); }));
+  EXPECT_EQ(*delivered, n - n / 3);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool full = i % 3 == 0;
+    EXPECT_EQ(sessions[i]->count("2[\"news\""), full ? 0u : 1u) << i;
+    EXPECT_EQ(sessions[i]->is_open(), !full || GetParam() == engine::overflow_policy::drop) << i;
+  }
+  // The index is still whole: the survivors get the next one.
+  delivered.reset();
+  srv->of("/").to("room").emit("again", {}, [&](std::size_t count) { delivered = count; });
+  ASSERT_TRUE(wait([&] { return delivered.has_value(); }));
+  EXPECT_EQ(*delivered, n - n / 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(policies, broadcast_overflow,
+                         ::testing::Values(engine::overflow_policy::close, engine::overflow_policy::drop));
+
+// ---- 2. A handler that disconnects its own socket, in every callback.
+
+TEST_F(sio_server, any_handler_that_disconnects_its_socket) {
+  make();
+  std::atomic<int> after{0};
+  srv->of("/").on_connection([&](socket& s) {
+    const std::string big(64, 'x');  // captured on the heap: freed if the handler were destroyed
+    s.on_any([&, big](socket& me, const std::string&, arguments&) {
+      me.disconnect();
+      after += static_cast<int>(big.size());
+    });
+    s.on_any([&](socket&, const std::string&, arguments&) { after += 1000; });
+    s.on("ev", [&](socket&, arguments&, ack_sender) { after += 1000; });
+  });
+  auto c = open();
+  message(c, "2[\"ev\"]");
+  ASSERT_TRUE(wait([&] { return after == 64; }));
+  EXPECT_EQ(c->count("1"), 1u);  // DISCONNECT for "/"
+  EXPECT_TRUE(c->is_open());
+}
+
+TEST_F(sio_server, event_connection_and_ack_handlers_that_disconnect) {
+  make();
+  std::atomic<int> done{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.on("bye", [&](socket& me, arguments&, ack_sender ack) {
+      me.disconnect(true);
+      ack();  // after the socket went: nothing
+      ++done;
+    });
+    s.on("ask", [&](socket& me, arguments&, ack_sender) {
+      me.emit_with_ack("q", {}, std::chrono::seconds(5), [&done, &me](std::error_code ec, arguments) {
+        EXPECT_FALSE(ec);
+        me.disconnect();
+        ++done;
+      });
+    });
+  });
+  srv->of("/gone").on_connection([&](socket& s) {
+    s.disconnect();
+    ++done;
+  });
+  srv->of("/gone").use([](socket& s, next_fn next) {
+    s.disconnect(true);  // not admitted yet: nothing to leave
+    next(std::nullopt);
+  });
+  auto a = open();
+  message(a, "2[\"bye\"]");
+  auto b = open();
+  message(b, "2[\"ask\"]");
+  ASSERT_TRUE(wait([&] {
+    for (const auto& p : b->packets()) {
+      if (p.starts_with("2") && p.find("\"q\"") != std::string::npos) return true;
+    }
+    return false;
+  }));
+  std::string ask;
+  for (const auto& p : b->packets()) {
+    if (p.find("\"q\"") != std::string::npos) ask = p;
+  }
+  const std::string id = ask.substr(1, ask.find('[') - 1);
+  message(b, "3" + id + "[]");
+  auto c = open("0/gone,");
+  ASSERT_TRUE(wait([&] { return done == 3; }));
+  EXPECT_FALSE(a->is_open());
+  EXPECT_EQ(a->count("42"), 0u);  // no ack after the disconnect
+  EXPECT_EQ(b->count("1"), 1u);
+  EXPECT_EQ(c->count("1/gone,"), 1u);
+}
+
+TEST_F(sio_server, disconnect_handlers_that_close_again_and_add_handlers) {
+  make();
+  std::atomic<int> ran{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.on_disconnecting([&](socket& me, std::string_view) {
+      me.disconnect(true);  // closing already: nothing more
+      me.on_disconnecting([&](socket&, std::string_view) { ran += 100; });  // too late: never runs
+      ++ran;
+    });
+    s.on_disconnect([&](socket& me, std::string_view) {
+      me.disconnect(true);
+      me.on_disconnect([&](socket&, std::string_view) { ran += 100; });  // too late: never runs
+      ++ran;
+    });
+  });
+  auto c = open();
+  message(c, "1");
+  ASSERT_TRUE(wait([&] { return ran >= 2; })) << ran;
+  testing::drain(*pool);
+  EXPECT_EQ(ran, 2);
+  EXPECT_TRUE(c->is_open());
+}
+
+TEST_F(sio_server, middleware_that_throws_after_next_refuses_once) {
+  make();
+  std::atomic<int> connected{0};
+  srv->of("/mw").use([](socket&, next_fn next) {
+    next(std::nullopt);
+    throw std::runtime_error("after next");
+  });
+  srv->of("/mw").on_connection([&](socket&) { ++connected; });
+  auto c = open("0/mw,");
+  ASSERT_TRUE(wait([&] { return c->count("4/mw,") == 1; }));
+  testing::drain(*pool);
+  EXPECT_EQ(connected, 0);
+  EXPECT_EQ(c->count("0/mw,"), 0u);
+}
+
+// ---- 3. User code that throws.
+
+TEST_F(sio_server, throwing_handlers_close_their_socket_only) {
+  make();
+  std::atomic<int> connected{0};
+  srv->of("/").on_connection([&](socket& s) {
+    ++connected;
+    s.on("boom", [](socket&, arguments&, ack_sender) { throw std::runtime_error("event"); });
+    s.on("weird", [](socket&, arguments&, ack_sender) { throw 42; });
+    s.on("ask", [](socket& me, arguments&, ack_sender) {
+      me.emit_with_ack("q", {}, std::chrono::milliseconds(1), [](std::error_code, arguments) {
+        throw std::runtime_error("ack");
+      });
+    });
+    s.on_disconnect([](socket&, std::string_view) { throw std::runtime_error("disconnect"); });
+    s.on_disconnecting([](socket&, std::string_view) { throw std::runtime_error("disconnecting"); });
+  });
+  srv->of("/any").on_connection([](socket& s) {
+    s.on_any([](socket&, const std::string&, arguments&) { throw std::runtime_error("any"); });
+  });
+  srv->of("/conn").on_connection([](socket&) { throw std::runtime_error("connection"); });
+  srv->of("/mw").use([](socket&, next_fn) { throw std::logic_error("middleware"); });
+
+  auto event = open();
+  auto weird = open();
+  auto ack = open();
+  auto quiet = open();
+  ASSERT_TRUE(wait([&] { return connected == 4; }));
+  message(event, "2[\"boom\"]");
+  message(weird, "2[\"weird\"]");
+  message(ack, "2[\"ask\"]");
+  auto any = open("0/any,");
+  message(any, "2/any,[\"x\"]");
+  auto conn = open("0/conn,");
+  auto mw = open("0/mw,");
+  ASSERT_TRUE(wait([&] {
+    return event->count("1") == 1 && weird->count("1") == 1 && ack->count("1") == 1 && any->count("1/any,") == 1 &&
+           conn->count("1/conn,") == 1 && mw->count("4/mw,") == 1;
+  }));
+  EXPECT_EQ(mw->packets().back(), "4/mw,{\"message\":\"Internal server error\"}");
+  EXPECT_EQ(quiet->count("1"), 0u);  // the others stay
+  quiet->close("transport close");  // disconnect and disconnecting handlers throw: logged only
+  EXPECT_GE(srv->handler_errors(), 8u);
+}
+
+TEST_F(sio_server, throwing_dynamic_setup_refuses_the_connection) {
+  make();
+  srv->dynamic_namespaces([](std::string_view) { return true; },
+                          [](namespace_) { throw std::runtime_error("setup"); });
+  auto c = open("0/dyn,");
+  ASSERT_TRUE(wait([&] { return c->count("4/dyn,") == 1; }));
+  EXPECT_EQ(srv->dynamic_namespaces_alive(), 0u);
+  EXPECT_FALSE(srv->find("/dyn"));
+}
+
+// ---- 4. ack_sender: once across copies, from any thread.
+
+TEST_F(sio_server, ack_sender_copies_answer_once_from_other_threads) {
+  make();
+  std::vector<ack_sender> acks;
+  srv->of("/").on_connection([&](socket& s) {
+    s.on("ev", [&](socket&, arguments&, ack_sender ack) {
+      acks.push_back(ack);
+      acks.push_back(ack);
+    });
+  });
+  auto c = open();
+  message(c, "27[\"ev\"]");
+  ASSERT_TRUE(wait([&] { return acks.size() == 2; }));
+  std::thread t1([&] { acks[0](); });
+  std::thread t2([&] { acks[1](); });
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(wait([&] { return c->count("37") == 1; }));
+  testing::drain(*pool);
+  EXPECT_EQ(c->count("37"), 1u);
+}
+
+// ---- 5. Broadcast acks expire on the socket.
+
+TEST_F(sio_server, unanswered_broadcast_acks_are_released_at_the_timeout) {
+  options opts;
+  opts.max_pending_acks = 2;
+  make(std::move(opts));
+  std::shared_ptr<detail::socket_impl> sock;
+  srv->of("/").on_connection([&](socket& s) { sock = std::static_pointer_cast<detail::socket_impl>(s.shared_from_this()); });
+  auto c = open();
+  ASSERT_TRUE(wait([&] { return sock != nullptr; }));
+  for (int round = 0; round < 3; ++round) {  // more rounds than max_pending_acks
+    std::optional<std::error_code> result;
+    std::size_t answers = 1;
+    srv->of("/").all().timeout(std::chrono::milliseconds(20)).emit_with_ack("q", {}, [&](std::error_code ec, auto a) {
+      result = ec;
+      answers = a.size();
+    });
+    ASSERT_TRUE(wait([&] { return result.has_value(); }));
+    EXPECT_EQ(*result, errc::ack_timeout);
+    EXPECT_EQ(answers, 0u);
+    ASSERT_TRUE(wait([&] { return sock->pending_acks() == 0; }));
+  }
+  EXPECT_EQ(c->count("2"), 3u);  // each broadcast still asked the socket
+}
+
+// ---- 6. Dynamic namespaces: of() in setup, freed with their last socket.
+
+TEST_F(sio_server, dynamic_namespace_is_reclaimed_and_setup_may_call_of) {
+  make();
+  std::atomic<int> setups{0};
+  srv->dynamic_namespaces([](std::string_view name) { return name.starts_with("/dyn-"); },
+                          [&](namespace_ n) {
+                            srv->of("/made-in-setup");  // deadlocked before
+                            n.on_connection([](socket&) {});
+                            ++setups;
+                          });
+  auto a = open("0/dyn-1,");
+  auto b = open("0/dyn-1,");
+  ASSERT_TRUE(wait([&] { return a->count("0/dyn-1,") == 1 && b->count("0/dyn-1,") == 1; }));
+  EXPECT_TRUE(srv->find("/made-in-setup"));
+  EXPECT_EQ(srv->dynamic_namespaces_alive(), 1u);
+  message(a, "1/dyn-1,");
+  ASSERT_TRUE(wait([&] { return !a->packets().empty(); }));
+  testing::drain(*pool);
+  EXPECT_EQ(srv->dynamic_namespaces_alive(), 1u);  // b is still in it
+  b->close("transport close");
+  ASSERT_TRUE(wait([&] { return srv->dynamic_namespaces_alive() == 0; }));
+  EXPECT_FALSE(srv->find("/dyn-1"));
+  // A namespace that of() named is kept, even once created by a client.
+  auto c = open("0/dyn-2,");
+  ASSERT_TRUE(wait([&] { return c->count("0/dyn-2,") == 1; }));
+  srv->of("/dyn-2");
+  EXPECT_EQ(srv->dynamic_namespaces_alive(), 0u);
+  c->close("transport close");
+  testing::drain(*pool);
+  EXPECT_TRUE(srv->find("/dyn-2"));
+  // A refused name is not created.
+  auto d = open("0/nope,");
+  ASSERT_TRUE(wait([&] { return d->count("4/nope,") == 1; }));
+  EXPECT_EQ(setups, 2);
+}
+
+// ---- 7. Inbound event token bucket.
+
+TEST_F(sio_server, events_over_the_bucket_are_dropped_and_counted) {
+  options opts;
+  opts.events = {.events_per_second = 1, .event_burst = 3, .on_excess = event_overflow::drop};
+  make(std::move(opts));
+  std::atomic<std::size_t> handled{0};
+  srv->of("/").on_connection([&](socket& s) { s.on("ev", [&](socket&, arguments&, ack_sender) { ++handled; }); });
+  auto c = open();
+  constexpr std::size_t sent = 30;
+  for (std::size_t i = 0; i < sent; ++i) message(c, "2[\"ev\"]");
+  ASSERT_TRUE(wait([&] { return handled + srv->dropped_events() == sent; }));
+  EXPECT_GE(handled, 3u);
+  EXPECT_LT(handled, sent);
+  EXPECT_TRUE(c->is_open());
+  EXPECT_EQ(c->count("1"), 0u);
+}
+
+TEST_F(sio_server, namespace_override_disconnects_over_the_bucket) {
+  make();
+  srv->of("/strict").limit_events({.events_per_second = 1, .event_burst = 2, .on_excess = event_overflow::disconnect});
+  std::string reason;
+  srv->of("/strict").on_connection([&](socket& s) {
+    s.on_disconnect([&](socket&, std::string_view r) { reason = r; });
+  });
+  auto c = open("0/strict,");
+  for (int i = 0; i < 20; ++i) message(c, "2/strict,[\"ev\"]");
+  ASSERT_TRUE(wait([&] { return c->count("1/strict,") == 1; }));
+  EXPECT_EQ(reason, "event rate exceeded");
+  EXPECT_EQ(srv->event_limit_disconnects(), 1u);
+  EXPECT_EQ(srv->dropped_events(), 0u);
+}
+
+// ---- 8. Binary attachments: none before CONNECT, bounded after.
+
+TEST_F(sio_server, binary_before_connect_closes_the_connection) {
+  make();
+  auto raw = open("");
+  message(raw, std::string(1000, 'b'), true);
+  auto head = open("");
+  message(head, "51-[\"ev\",{\"_placeholder\":true,\"num\":0}]");
+  ASSERT_TRUE(wait([&] { return !raw->is_open() && !head->is_open(); }));
+  EXPECT_EQ(raw->close_reason(), "binary before connect");
+  EXPECT_EQ(head->close_reason(), "binary before connect");
+  EXPECT_EQ(srv->attachment_refusals(), 2u);
+}
+
+TEST_F(sio_server, parked_attachments_are_bounded_after_connect) {
+  options opts;
+  opts.max_parked_attachment_bytes = 100;
+  make(std::move(opts));
+  std::atomic<int> got{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.on("bin", [&](socket&, arguments& a, ack_sender) { got += static_cast<int>(a.binaries.size()); });
+  });
+  auto ok = open();
+  message(ok, "52-[\"bin\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+  message(ok, std::string(60, 'a'), true);
+  message(ok, std::string(30, 'a'), true);
+  ASSERT_TRUE(wait([&] { return got == 2; }));
+  auto big = open();
+  message(big, "52-[\"bin\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+  message(big, std::string(60, 'a'), true);
+  message(big, std::string(60, 'a'), true);
+  ASSERT_TRUE(wait([&] { return !big->is_open(); }));
+  EXPECT_EQ(big->close_reason(), "attachments too large");
+  EXPECT_TRUE(ok->is_open());
+}
+
+}  // namespace
+}  // namespace switchboard::sio
