@@ -33,6 +33,11 @@ http::response polling_response(const http::request& req, std::string body, std:
   return res;
 }
 
+// Only the shard writes its gauge: a plain store, no locked read-modify-write on every send.
+void add_queued_bytes(detail::shard_traffic& traffic, std::int64_t delta) noexcept {
+  traffic.queued_bytes.store(traffic.queued_bytes.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+}
+
 std::size_t size_of(const wire::frame& frame) noexcept {
   std::size_t bytes = 0;
   for (const auto& message : frame.websocket_messages()) bytes += message.bytes.size();
@@ -128,14 +133,14 @@ send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
   }
   queue_.push_back(std::move(frame));
   queued_bytes_ += bytes;
-  traffic.queued_bytes.fetch_add(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
+  add_queued_bytes(traffic, static_cast<std::int64_t>(bytes));
   flush();
   return send_status::queued;
 }
 
 void session_impl::clear_queue() {
   queue_.clear();
-  state_->traffic[shard_].queued_bytes.fetch_sub(static_cast<std::int64_t>(queued_bytes_), std::memory_order_relaxed);
+  add_queued_bytes(state_->traffic[shard_], -static_cast<std::int64_t>(queued_bytes_));
   queued_bytes_ = 0;
 }
 
@@ -148,7 +153,11 @@ void session_impl::flush() {
     std::vector<wire::frame_ptr> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
     state_->traffic[shard_].bytes_out.fetch_add(queued_bytes_, std::memory_order_relaxed);
     clear_queue();
-    channel_->write(std::move(batch), [self = shared_from_this(), channel = channel_.get()](bool ok) {
+    // The channel (which the session owns) keeps this callback until the write ends: it holds the
+    // session weakly, or a write that never ends (the shards stopping) would keep both alive.
+    channel_->write(std::move(batch), [weak = weak_from_this(), channel = channel_.get()](bool ok) {
+      auto self = weak.lock();
+      if (!self) return;
       boost::asio::dispatch(self->context_, [self, channel, ok] {
         if (channel != self->channel_.get()) return;
         self->channel_writing_ = false;
