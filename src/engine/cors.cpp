@@ -1,6 +1,7 @@
 #include "switchboard/engine/cors.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace switchboard::engine {
 namespace {
@@ -25,12 +26,41 @@ std::optional<std::string_view> origin_of(const http::request& req) {
   return std::string_view(it->value().data(), it->value().size());
 }
 
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// `origin` is "<scheme>://<host>" with the host as the Host header gives it, or without the
+// scheme's default port (browsers leave it out of Origin).
+bool same_origin_with(std::string_view origin, std::string_view scheme, std::string_view default_port,
+                      std::string_view host) noexcept {
+  if (!origin.starts_with(scheme)) return false;
+  const std::string_view rest = origin.substr(scheme.size());
+  if (iequals(rest, host)) return true;
+  return host.ends_with(default_port) && iequals(rest, host.substr(0, host.size() - default_port.size()));
+}
+
+bool same_origin(std::string_view origin, std::string_view host) noexcept {
+  if (host.empty()) return false;
+  return same_origin_with(origin, "http://", ":80", host) || same_origin_with(origin, "https://", ":443", host);
+}
+
 }  // namespace
 
 bool origin_allowed(const cors_options& cors, std::optional<std::string_view> origin) noexcept {
   if (!origin) return cors.allow_missing_origin;
   return std::any_of(cors.origins.begin(), cors.origins.end(),
                      [&](const std::string& pattern) { return matches(pattern, *origin); });
+}
+
+bool origin_allowed(const cors_options& cors, const http::request& req) noexcept {
+  const auto origin = origin_of(req);
+  if (origin_allowed(cors, origin)) return true;
+  if (!origin) return false;
+  const auto host = req.find(bh::field::host);
+  return host != req.end() && same_origin(*origin, std::string_view(host->value().data(), host->value().size()));
 }
 
 void add_cors_headers(const http::request& req, http::response& res) {

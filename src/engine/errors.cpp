@@ -25,6 +25,15 @@ http::response error_response(const http::request& req, error_code code) {
   std::string body = "{\"code\":" + std::to_string(static_cast<int>(code)) + ",\"message\":\"" +
                      std::string(message_of(code)) + "\"}";
   http::response res = http::make_response(req, status, std::move(body), "application/json");
+  // A refused origin gets nothing reflected; the others may read the error.
+  if (code != error_code::forbidden) add_cors_headers(req, res);
+  return res;
+}
+
+http::response refusal_response(const http::request& req, boost::beast::http::status status, std::string_view message) {
+  std::string body = "{\"code\":" + std::to_string(static_cast<int>(error_code::forbidden)) + ",\"message\":\"" +
+                     std::string(message) + "\"}";
+  http::response res = http::make_response(req, status, std::move(body), "application/json");
   add_cors_headers(req, res);
   return res;
 }

@@ -13,7 +13,12 @@ enum class error_code : int {
   unsupported_protocol_version = 5,
 };
 
-// 403 for forbidden, 400 otherwise, with {"code":N,"message":"..."} and the CORS headers.
+// 403 for forbidden (a refused origin: no CORS headers), 400 otherwise, with
+// {"code":N,"message":"..."} and the CORS headers.
 http::response error_response(const http::request& req, error_code code);
+
+// A handshake refused by a limit: `status` (429, 503) with {"code":4,"message":"<message>"}, the
+// shape the reference gives when its allowRequest hook refuses, and the CORS headers.
+http::response refusal_response(const http::request& req, boost::beast::http::status status, std::string_view message);
 
 }  // namespace switchboard::engine::detail

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "query.hpp"
 #include "session_id.hpp"
+#include "server_state.hpp"
 #include "session_impl.hpp"
 #include "switchboard/engine/cors.hpp"
 
@@ -43,42 +44,54 @@ std::optional<error_code> check_query(const options& o, const http::request& req
   return std::nullopt;
 }
 
-std::optional<std::string_view> origin_of(const http::request& req) {
-  const auto it = req.find(bh::field::origin);
-  if (it == req.end()) return std::nullopt;
-  return std::string_view(it->value().data(), it->value().size());
+// What an unauthenticated session holds: its handshake request (headers and target, the body is
+// dropped) and the session itself.
+std::size_t handshake_cost(const http::request& req) noexcept {
+  std::size_t bytes = sizeof(session_impl) + req.target().size();
+  for (const auto& field : req) bytes += field.name_string().size() + field.value().size() + 4;
+  return bytes;
 }
 
 }  // namespace
 
 server::server(http::shard_pool& shards, options opts, std::shared_ptr<handler> h)
-    : shards_(shards), options_(std::move(opts)), handler_(std::move(h)) {
+    : shards_(shards), state_(std::make_shared<detail::server_state>(std::move(opts), std::move(h), shards.size())) {
   if (shards_.size() > detail::max_shards) throw std::invalid_argument("engine: at most 64 shards");
   for (std::size_t i = 0; i < shards_.size(); ++i) registries_.push_back(std::make_unique<session_registry>());
-  traffic_ = std::make_unique<shard_traffic[]>(shards_.size());
 }
 
 server::~server() = default;
 
 std::shared_ptr<server> server::attach(http::server& http, options opts, std::shared_ptr<handler> h) {
   auto s = std::make_shared<server>(http.shards(), std::move(opts), std::move(h));
-  http.mount(s->options_.path, s);
+  http.mount(s->opts().path, s);
   return s;
 }
 
+const options& server::opts() const noexcept { return state_->opts; }
+std::size_t server::session_count() const noexcept { return state_->session_count.load(std::memory_order_relaxed); }
+std::size_t server::waiting_polls() const noexcept { return state_->waiting_polls.load(std::memory_order_relaxed); }
+std::size_t server::unauthenticated_sessions() const noexcept {
+  return state_->unauthenticated_sessions.load(std::memory_order_relaxed);
+}
+std::size_t server::unauthenticated_bytes() const noexcept {
+  return state_->unauthenticated_bytes.load(std::memory_order_relaxed);
+}
+
 http::websocket_options server::websocket() const noexcept {
-  return {.max_message_size = options_.max_payload, .per_message_deflate = options_.per_message_deflate};
+  return {.max_message_size = opts().max_payload, .per_message_deflate = opts().per_message_deflate};
 }
 
 void server::on_request(http::exchange_ptr ex) {
   const http::request& req = ex->req();
-  if (!origin_allowed(options_.cors, origin_of(req))) {
+  const options& o = opts();
+  if (!origin_allowed(o.cors, req)) {
     return ex->respond(detail::error_response(req, error_code::forbidden));
   }
   if (req.method() == bh::verb::options) return ex->respond(preflight_response(req));
 
   handshake_query query;
-  if (auto error = check_query(options_, req, query)) return ex->respond(detail::error_response(req, *error));
+  if (auto error = check_query(o, req, query)) return ex->respond(detail::error_response(req, *error));
   if (!query.sid) {
     if (req.method() != bh::verb::get) return ex->respond(detail::error_response(req, error_code::bad_handshake_method));
     if (query.transport != transport_kind::polling) return ex->respond(detail::error_response(req, error_code::bad_request));
@@ -103,11 +116,12 @@ void server::on_request(http::exchange_ptr ex) {
 
 void server::on_websocket(http::websocket_upgrade_ptr upgrade) {
   const http::request& req = upgrade->req();
-  if (!origin_allowed(options_.cors, origin_of(req))) {
+  const options& o = opts();
+  if (!origin_allowed(o.cors, req)) {
     return upgrade->refuse(detail::error_response(req, error_code::forbidden));
   }
   handshake_query query;
-  if (auto error = check_query(options_, req, query)) return upgrade->refuse(detail::error_response(req, *error));
+  if (auto error = check_query(o, req, query)) return upgrade->refuse(detail::error_response(req, *error));
   if (query.transport != transport_kind::websocket) {
     return upgrade->refuse(detail::error_response(req, error_code::bad_request));
   }
@@ -122,39 +136,71 @@ void server::on_websocket(http::websocket_upgrade_ptr upgrade) {
   });
 }
 
+// The limits of a new session: its client address's, then the unauthenticated budget.
+std::optional<server::admission> server::admit(const http::request& req, const boost::asio::ip::tcp::endpoint& remote,
+                                               std::size_t shard, http::response& refusal) {
+  auto& state = *state_;
+  auto& traffic = state.traffic[shard];
+  admission a{detail::client_address(req, remote, state.opts.clients.trust_proxy), handshake_cost(req)};
+  switch (state.clients.admit(a.client, detail::client_limiter::clock::now())) {
+    case detail::client_limiter::verdict::admitted: break;
+    case detail::client_limiter::verdict::too_many_sessions:
+      traffic.refused_address_sessions.fetch_add(1, std::memory_order_relaxed);
+      refusal = detail::refusal_response(req, bh::status::too_many_requests, "Too many requests");
+      return std::nullopt;
+    case detail::client_limiter::verdict::rate_limited:
+      traffic.refused_handshake_rate.fetch_add(1, std::memory_order_relaxed);
+      refusal = detail::refusal_response(req, bh::status::too_many_requests, "Too many requests");
+      return std::nullopt;
+  }
+  if (!state.acquire_unauthenticated(a.cost)) {
+    state.clients.release(a.client);
+    traffic.refused_unauthenticated.fetch_add(1, std::memory_order_relaxed);
+    refusal = detail::refusal_response(req, bh::status::service_unavailable, "Server busy");
+    return std::nullopt;
+  }
+  return a;
+}
+
 // A polling handshake: the session lives on the shard whose thread received the request.
 void server::handshake(http::exchange_ptr ex) {
   const std::size_t shard = ex->shard();
-  auto s = std::make_shared<session_impl>(shared_from_this(), detail::make_session_id(shard), shard,
-                                          shards_.shard(shard), ex->req(), ex->remote(), transport_kind::polling);
+  http::response refusal;
+  const auto admitted = admit(ex->req(), ex->remote(), shard, refusal);
+  if (!admitted) return ex->respond(std::move(refusal));
+  auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard), shard,
+                                          shards_.shard(shard), ex->req(), ex->remote(), admitted->client,
+                                          admitted->cost, transport_kind::polling);
   register_session(s);
   std::string open = "0" + s->open_packet();
   http::response res = http::make_response(ex->req(), bh::status::ok, std::move(open));
   add_cors_headers(ex->req(), res);
   ex->respond(std::move(res));
   s->start_polling();
-  handler_->on_open(s);
+  state_->handler->on_open(s);
 }
 
 // A WebSocket handshake without sid: the open packet is the channel's first message.
 void server::handshake(http::websocket_upgrade_ptr upgrade) {
   const std::size_t shard = upgrade->shard();
-  auto s = std::make_shared<session_impl>(shared_from_this(), detail::make_session_id(shard), shard,
-                                          shards_.shard(shard), upgrade->req(), upgrade->remote(),
-                                          transport_kind::websocket);
+  http::response refusal;
+  const auto admitted = admit(upgrade->req(), upgrade->remote(), shard, refusal);
+  if (!admitted) return upgrade->refuse(std::move(refusal));
+  auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard), shard,
+                                          shards_.shard(shard), upgrade->req(), upgrade->remote(), admitted->client,
+                                          admitted->cost, transport_kind::websocket);
   register_session(s);
   s->start_websocket(upgrade);
-  handler_->on_open(s);
+  state_->handler->on_open(s);
 }
 
 void server::register_session(std::shared_ptr<session_impl> s) {
-  session_count_.fetch_add(1, std::memory_order_relaxed);
+  state_->session_count.fetch_add(1, std::memory_order_relaxed);
   registries_[s->shard()]->sessions.emplace(s->id(), std::move(s));
 }
 
-void server::unregister_session(const session_impl& s) {
-  if (registries_[s.shard()]->sessions.erase(s.id()) > 0) session_count_.fetch_sub(1, std::memory_order_relaxed);
-}
+// The session's end() has already left the counts; this only forgets it.
+void server::unregister_session(const session_impl& s) { registries_[s.shard()]->sessions.erase(s.id()); }
 
 std::shared_ptr<session_impl> server::find(std::size_t shard, const std::string& sid) const {
   const auto& sessions = registries_[shard]->sessions;
@@ -164,12 +210,23 @@ std::shared_ptr<session_impl> server::find(std::size_t shard, const std::string&
 
 server::traffic server::traffic_totals() const noexcept {
   traffic total;
+  std::int64_t queued = 0;
+  constexpr auto relaxed = std::memory_order_relaxed;
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    total.bytes_in += traffic_[i].bytes_in.load(std::memory_order_relaxed);
-    total.bytes_out += traffic_[i].bytes_out.load(std::memory_order_relaxed);
-    total.dropped += traffic_[i].dropped.load(std::memory_order_relaxed);
-    total.overflows += traffic_[i].overflows.load(std::memory_order_relaxed);
+    const auto& t = state_->traffic[i];
+    total.bytes_in += t.bytes_in.load(relaxed);
+    total.bytes_out += t.bytes_out.load(relaxed);
+    total.dropped += t.dropped.load(relaxed);
+    total.overflows += t.overflows.load(relaxed);
+    total.byte_overflows += t.byte_overflows.load(relaxed);
+    queued += t.queued_bytes.load(relaxed);
+    total.refused_address_sessions += t.refused_address_sessions.load(relaxed);
+    total.refused_handshake_rate += t.refused_handshake_rate.load(relaxed);
+    total.refused_unauthenticated += t.refused_unauthenticated.load(relaxed);
+    total.pre_auth_timeouts += t.pre_auth_timeouts.load(relaxed);
+    total.probe_abuse += t.probe_abuse.load(relaxed);
   }
+  total.queued_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(queued, 0));
   return total;
 }
 

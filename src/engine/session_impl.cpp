@@ -33,25 +33,41 @@ http::response polling_response(const http::request& req, std::string body, std:
   return res;
 }
 
+// Only the shard writes its gauge: a plain store, no locked read-modify-write on every send.
+void add_queued_bytes(detail::shard_traffic& traffic, std::int64_t delta) noexcept {
+  traffic.queued_bytes.store(traffic.queued_bytes.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+}
+
+std::size_t size_of(const wire::frame& frame) noexcept {
+  std::size_t bytes = 0;
+  for (const auto& message : frame.websocket_messages()) bytes += message.bytes.size();
+  return bytes;
+}
+
 }  // namespace
 
-session_impl::session_impl(std::shared_ptr<server> owner, std::string id, std::size_t shard,
-                           boost::asio::io_context& context, http::request handshake,
-                           boost::asio::ip::tcp::endpoint remote, transport_kind transport)
-    : owner_(std::move(owner)),
+session_impl::session_impl(std::shared_ptr<detail::server_state> state, std::weak_ptr<server> owner, std::string id,
+                           std::size_t shard, boost::asio::io_context& context, http::request handshake,
+                           boost::asio::ip::tcp::endpoint remote, boost::asio::ip::address client,
+                           std::size_t unauthenticated_cost, transport_kind transport)
+    : state_(std::move(state)),
+      owner_(std::move(owner)),
       id_(std::move(id)),
       shard_(shard),
       context_(context),
       handshake_(std::move(handshake)),
       remote_(remote),
+      client_(std::move(client)),
       transport_(transport),
+      unauthenticated_cost_(unauthenticated_cost),
       upgrade_timer_(context),
-      ping_timer_(context) {
+      ping_timer_(context),
+      auth_timer_(context) {
   handshake_.body().clear();
 }
 
 std::string session_impl::open_packet() const {
-  const options& o = owner_->opts();
+  const options& o = state_->opts;
   const bool can_upgrade = transport_ == transport_kind::polling && o.allow_websocket;
   return "{\"sid\":\"" + id_ + "\",\"upgrades\":" + (can_upgrade ? "[\"websocket\"]" : "[]") +
          ",\"pingInterval\":" + std::to_string(o.ping_interval.count()) +
@@ -59,12 +75,36 @@ std::string session_impl::open_packet() const {
          ",\"maxPayload\":" + std::to_string(o.max_payload) + "}";
 }
 
-void session_impl::start_polling() { schedule_ping(); }
+void session_impl::start_polling() {
+  schedule_ping();
+  start_auth_timer();
+}
 
 void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
   channel_ = accept_channel(upgrade);
   send(wire::make_text_frame(eio::packet_type::open, open_packet()), false);
   schedule_ping();
+  start_auth_timer();
+}
+
+// ---- Authentication ------------------------------------------------------------------------
+
+void session_impl::start_auth_timer() {
+  const auto timeout = state_->opts.unauthenticated.pre_auth_timeout;
+  if (timeout <= std::chrono::milliseconds::zero()) return;
+  auth_timer_.expires_after(timeout);
+  auth_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->authenticated_ || !self->open_ || self->closing_) return;
+    self->state_->traffic[self->shard_].pre_auth_timeouts.fetch_add(1, std::memory_order_relaxed);
+    self->close_within("unauthenticated timeout", close_grace);
+  });
+}
+
+void session_impl::mark_authenticated() {
+  if (authenticated_) return;
+  authenticated_ = true;
+  auth_timer_.cancel();
+  if (open_) state_->release_unauthenticated(unauthenticated_cost_);
 }
 
 // ---- Sending -------------------------------------------------------------------------------
@@ -72,14 +112,19 @@ void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
 send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
   if (!open_ || closing_) return send_status::closed;
   const bool writable_now = queue_.empty() && (channel_ ? !channel_writing_ : poll_ != nullptr);
-  auto& traffic = owner_->traffic_[shard_];
+  auto& traffic = state_->traffic[shard_];
   if (is_volatile && !writable_now) {
     traffic.dropped.fetch_add(1, std::memory_order_relaxed);
     return send_status::dropped;
   }
-  if (queue_.size() >= owner_->opts().outbound.max_packets) {
+  const outbound_options& limits = state_->opts.outbound;
+  const std::size_t bytes = size_of(*frame);
+  // One frame alone is always taken, however large: the limits bound what waits behind it.
+  const bool over_bytes = !queue_.empty() && queued_bytes_ + bytes > limits.max_bytes;
+  if (queue_.size() >= limits.max_packets || over_bytes) {
     traffic.overflows.fetch_add(1, std::memory_order_relaxed);
-    if (is_volatile || owner_->opts().outbound.on_overflow == overflow_policy::drop) {
+    if (over_bytes) traffic.byte_overflows.fetch_add(1, std::memory_order_relaxed);
+    if (is_volatile || limits.on_overflow == overflow_policy::drop) {
       traffic.dropped.fetch_add(1, std::memory_order_relaxed);
       return send_status::dropped;
     }
@@ -87,8 +132,16 @@ send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
     return send_status::closed;
   }
   queue_.push_back(std::move(frame));
+  queued_bytes_ += bytes;
+  add_queued_bytes(traffic, static_cast<std::int64_t>(bytes));
   flush();
   return send_status::queued;
+}
+
+void session_impl::clear_queue() {
+  queue_.clear();
+  add_queued_bytes(state_->traffic[shard_], -static_cast<std::int64_t>(queued_bytes_));
+  queued_bytes_ = 0;
 }
 
 // Hands what is queued to the current transport, if it can take it now.
@@ -98,13 +151,13 @@ void session_impl::flush() {
     if (channel_writing_) return;
     channel_writing_ = true;
     std::vector<wire::frame_ptr> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-    queue_.clear();
-    std::uint64_t bytes = 0;
-    for (const auto& frame : batch) {
-      for (const auto& message : frame->websocket_messages()) bytes += message.bytes.size();
-    }
-    owner_->traffic_[shard_].bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-    channel_->write(std::move(batch), [self = shared_from_this(), channel = channel_.get()](bool ok) {
+    state_->traffic[shard_].bytes_out.fetch_add(queued_bytes_, std::memory_order_relaxed);
+    clear_queue();
+    // The channel (which the session owns) keeps this callback until the write ends: it holds the
+    // session weakly, or a write that never ends (the shards stopping) would keep both alive.
+    channel_->write(std::move(batch), [weak = weak_from_this(), channel = channel_.get()](bool ok) {
+      auto self = weak.lock();
+      if (!self) return;
       boost::asio::dispatch(self->context_, [self, channel, ok] {
         if (channel != self->channel_.get()) return;
         self->channel_writing_ = false;
@@ -124,14 +177,14 @@ void session_impl::answer_poll(std::string_view last_packet) {
     if (!payload.empty()) payload.push_back(eio::record_separator);
     payload.append(frame->polling_payload());
   }
-  queue_.clear();
+  clear_queue();
   if (!last_packet.empty()) {
     if (!payload.empty()) payload.push_back(eio::record_separator);
     payload.append(last_packet);
   }
   auto poll = std::move(poll_);
-  owner_->waiting_polls_.fetch_sub(1, std::memory_order_relaxed);
-  owner_->traffic_[shard_].bytes_out.fetch_add(payload.size(), std::memory_order_relaxed);
+  state_->waiting_polls.fetch_sub(1, std::memory_order_relaxed);
+  state_->traffic[shard_].bytes_out.fetch_add(payload.size(), std::memory_order_relaxed);
   poll->respond(polling_response(poll->req(), std::move(payload), "text/plain; charset=UTF-8"));
 }
 
@@ -141,7 +194,7 @@ void session_impl::on_poll(http::exchange_ptr ex) {
   if (transport_ != transport_kind::polling) return ex->respond(detail::error_response(ex->req(), error_code::bad_request));
   if (closing_) {
     poll_ = std::move(ex);
-    owner_->waiting_polls_.fetch_add(1, std::memory_order_relaxed);
+    state_->waiting_polls.fetch_add(1, std::memory_order_relaxed);
     if (!pending_close_reason_.empty()) return end(pending_close_reason_, farewell::close_packet);
     return end("transport close", farewell::noop);
   }
@@ -151,7 +204,7 @@ void session_impl::on_poll(http::exchange_ptr ex) {
     return end("transport error", farewell::close_packet);
   }
   poll_ = std::move(ex);
-  owner_->waiting_polls_.fetch_add(1, std::memory_order_relaxed);
+  state_->waiting_polls.fetch_add(1, std::memory_order_relaxed);
   if (!queue_.empty()) return answer_poll();
   // Mid-upgrade, once the probe pinged, release the client's poll at once so that it can switch.
   if (probe_ && probe_pinged_) answer_poll("6");
@@ -159,7 +212,7 @@ void session_impl::on_poll(http::exchange_ptr ex) {
 
 void session_impl::on_post(http::exchange_ptr ex) {
   if (transport_ != transport_kind::polling) return ex->respond(detail::error_response(ex->req(), error_code::bad_request));
-  owner_->traffic_[shard_].bytes_in.fetch_add(ex->req().body().size(), std::memory_order_relaxed);
+  state_->traffic[shard_].bytes_in.fetch_add(ex->req().body().size(), std::memory_order_relaxed);
   std::vector<eio::packet> packets;
   if (eio::decode_payload(ex->req().body(), packets)) {
     ex->respond(detail::error_response(ex->req(), error_code::bad_request));
@@ -204,7 +257,7 @@ void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
     return;
   }
   probe_ = accept_channel(upgrade);
-  upgrade_timer_.expires_after(owner_->opts().upgrade_timeout);
+  upgrade_timer_.expires_after(state_->opts.upgrade_timeout);
   upgrade_timer_.async_wait([self = shared_from_this(), probe = probe_.get()](boost::system::error_code ec) {
     if (!ec && self->probe_.get() == probe) self->fail_upgrade();
   });
@@ -212,7 +265,7 @@ void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
 
 void session_impl::on_channel_message(const http::websocket_channel* from, bool binary, std::string data) {
   if (!open_ || from == nullptr) return;
-  owner_->traffic_[shard_].bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
+  state_->traffic[shard_].bytes_in.fetch_add(data.size(), std::memory_order_relaxed);
   // Tell the channel once this message is dealt with, however that ends (even if it ends us).
   http::websocket_channel_ptr source = from == channel_.get() ? channel_ : from == probe_.get() ? probe_ : nullptr;
   if (!source) return;
@@ -232,6 +285,11 @@ void session_impl::on_channel_message(const http::websocket_channel* from, bool 
 
 void session_impl::on_probe_message(eio::packet p) {
   if (p.type == eio::packet_type::ping && p.data == "probe") {
+    // One answer per probe: a client that repeats "2probe" without reading would queue them all.
+    if (probe_pinged_) {
+      state_->traffic[shard_].probe_abuse.fetch_add(1, std::memory_order_relaxed);
+      return fail_upgrade();
+    }
     probe_->write({probe_answer_frame()}, nullptr);
     probe_pinged_ = true;
     if (poll_ && queue_.empty()) answer_poll("6");
@@ -264,7 +322,7 @@ void session_impl::on_packet(eio::packet p) {
   if (closing_) return;
   switch (p.type) {
     case eio::packet_type::message:
-      owner_->handler_->on_message(shared_from_this(), p.binary, std::move(p.data));
+      state_->handler->on_message(shared_from_this(), p.binary, std::move(p.data));
       return;
     case eio::packet_type::pong:
       if (awaiting_pong_) {
@@ -287,7 +345,7 @@ void session_impl::on_packet(eio::packet p) {
 }
 
 void session_impl::schedule_ping() {
-  ping_timer_.expires_after(owner_->opts().ping_interval);
+  ping_timer_.expires_after(state_->opts.ping_interval);
   ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->on_ping_timer();
   });
@@ -300,7 +358,7 @@ void session_impl::on_ping_timer() {
   awaiting_pong_ = true;
   send(ping_frame(), false);
   if (!open_) return;
-  ping_timer_.expires_after(owner_->opts().ping_timeout);
+  ping_timer_.expires_after(state_->opts.ping_timeout);
   ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->on_ping_timer();
   });
@@ -314,7 +372,7 @@ void session_impl::end_when_polled() {
   if (closing_) return;
   if (transport_ != transport_kind::polling || poll_) return end("transport close", farewell::noop);
   closing_ = true;
-  ping_timer_.expires_after(std::min(owner_->opts().ping_timeout, close_grace));
+  ping_timer_.expires_after(std::min(state_->opts.ping_timeout, close_grace));
   ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->end("transport close", farewell::noop);
   });
@@ -323,14 +381,14 @@ void session_impl::end_when_polled() {
 // The server's own close: on polling with no GET pending, the session waits (up to pingTimeout)
 // for the client's next GET, which carries what is queued and the close packet, as the
 // reference server does. Errors and timeouts end at once instead.
-void session_impl::close(std::string_view reason) { close_within(reason, owner_->opts().ping_timeout); }
+void session_impl::close(std::string_view reason) { close_within(reason, state_->opts.ping_timeout); }
 
 void session_impl::close_within(std::string_view reason, std::chrono::milliseconds grace) {
   if (!open_ || closing_) return;
   if (transport_ != transport_kind::polling || poll_) return end(reason, farewell::close_packet);
   closing_ = true;
   pending_close_reason_ = reason;
-  ping_timer_.expires_after(std::min(grace, owner_->opts().ping_timeout));
+  ping_timer_.expires_after(std::min(grace, state_->opts.ping_timeout));
   ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->end(self->pending_close_reason_, farewell::close_packet);
   });
@@ -350,9 +408,13 @@ void session_impl::end(std::string_view reason, farewell how) {
     if (!queue_.empty()) channel->write({std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end())}, nullptr);
     channel->close();
   }
-  queue_.clear();
-  owner_->unregister_session(*this);
-  owner_->handler_->on_close(shared_from_this(), reason);
+  clear_queue();
+  auth_timer_.cancel();
+  state_->session_count.fetch_sub(1, std::memory_order_relaxed);
+  state_->clients.release(client_);
+  if (!authenticated_) state_->release_unauthenticated(unauthenticated_cost_);
+  if (auto owner = owner_.lock()) owner->unregister_session(*this);
+  state_->handler->on_close(shared_from_this(), reason);
 }
 
 }  // namespace switchboard::engine

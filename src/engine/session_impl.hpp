@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 
+#include "server_state.hpp"
 #include "switchboard/engine/server.hpp"
 #include "switchboard/wire/engineio.hpp"
 
@@ -13,8 +14,11 @@ namespace switchboard::engine {
 
 class session_impl final : public session, public std::enable_shared_from_this<session_impl> {
  public:
-  session_impl(std::shared_ptr<server> owner, std::string id, std::size_t shard, boost::asio::io_context& context,
-               http::request handshake, boost::asio::ip::tcp::endpoint remote, transport_kind transport);
+  // `unauthenticated_cost`: the share of the unauthenticated budget the server took for it.
+  session_impl(std::shared_ptr<detail::server_state> state, std::weak_ptr<server> owner, std::string id,
+               std::size_t shard, boost::asio::io_context& context, http::request handshake,
+               boost::asio::ip::tcp::endpoint remote, boost::asio::ip::address client,
+               std::size_t unauthenticated_cost, transport_kind transport);
 
   send_status send(wire::frame_ptr frame, bool is_volatile) override;
   void close(std::string_view reason) override;
@@ -28,6 +32,9 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   bool is_open() const noexcept override { return open_; }
   const http::request& handshake() const noexcept override { return handshake_; }
   const boost::asio::ip::tcp::endpoint& remote() const noexcept override { return remote_; }
+  boost::asio::ip::address client_address() const override { return client_; }
+  void mark_authenticated() override;
+  bool is_authenticated() const noexcept override { return authenticated_; }
 
   // The open packet's text: {"sid":...,"upgrades":...,"pingInterval":...}.
   std::string open_packet() const;
@@ -51,28 +58,36 @@ class session_impl final : public session, public std::enable_shared_from_this<s
 
   void on_packet(wire::eio::packet p);
   void flush();
+  void clear_queue();
   void answer_poll(std::string_view last_packet = {});
+  void start_auth_timer();
   void schedule_ping();
   void on_ping_timer();
   void end_when_polled();
   void end(std::string_view reason, farewell how);
 
-  std::shared_ptr<server> owner_;
+  std::shared_ptr<detail::server_state> state_;
+  std::weak_ptr<server> owner_;  // only to leave its registry: the server owns its sessions
   std::string id_;
   std::size_t shard_;
   boost::asio::io_context& context_;
   http::request handshake_;
   boost::asio::ip::tcp::endpoint remote_;
+  boost::asio::ip::address client_;
   transport_kind transport_;
   bool open_ = true;
+  bool authenticated_ = false;
+  std::size_t unauthenticated_cost_;
 
   std::deque<wire::frame_ptr> queue_;
+  std::size_t queued_bytes_ = 0;  // WebSocket bytes of the frames in queue_
   http::exchange_ptr poll_;                  // the GET waiting for packets
   http::websocket_channel_ptr channel_;      // the current WebSocket transport
   bool channel_writing_ = false;
   http::websocket_channel_ptr probe_;        // a WebSocket being upgraded to
   boost::asio::steady_timer upgrade_timer_;
   boost::asio::steady_timer ping_timer_;
+  boost::asio::steady_timer auth_timer_;  // the pre-authentication timeout
   bool awaiting_pong_ = false;
   bool closing_ = false;  // closed while no GET was pending: waiting for the client's last GET
   std::string pending_close_reason_;  // empty when the client closed

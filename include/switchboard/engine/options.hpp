@@ -10,7 +10,9 @@ namespace switchboard::engine {
 struct cors_options {
   // Allowed origins: exact ("https://app.example.com"), "*" (any), or a subdomain pattern
   // ("https://*.example.com", which does not match the bare domain). Allowed origins get
-  // credentialed CORS answers, so the default allows no browser origin at all.
+  // credentialed CORS answers, so the default allows no other browser origin at all. The server's
+  // own origin (Origin equal to http:// or https:// plus the request's Host) is always allowed.
+  // A refused origin gets 403 {"code":4,"message":"Forbidden"} and no CORS header.
   std::vector<std::string> origins;
   // Requests without an Origin header come from non-browser clients.
   bool allow_missing_origin = true;
@@ -21,9 +23,51 @@ enum class overflow_policy {
   drop,   // ... or is dropped, reported as send_status::dropped
 };
 
+// A session's queue: frames waiting for its transport (a GET to come, or the WebSocket to finish
+// its current write). A frame counts its WebSocket bytes. A frame over either limit meets
+// on_overflow; one frame alone in an empty queue is always taken, so that a large message still
+// goes to a reader. A session holds at most the queue plus the one batch being written: about
+// 2 x max_bytes. Default 4 MiB: four messages of max_payload, or the whole 4,096-packet queue of
+// 1 KB messages; a slow consumer used to hold up to 4,096 x 64 KB = 256 MB.
+// Counters: traffic.overflows, traffic.byte_overflows, traffic.dropped; gauge traffic.queued_bytes.
 struct outbound_options {
-  std::size_t max_packets = 4096;  // per session, whatever the transport
+  std::size_t max_packets = 4096;                // per session, whatever the transport
+  std::size_t max_bytes = std::size_t{4} << 20;  // per session: 4 MiB
   overflow_policy on_overflow = overflow_policy::close;
+};
+
+// Limits per client address, over all shards. The client address is the TCP peer's, or with
+// trust_proxy the last X-Forwarded-For entry (the one the trusted proxy appended); a missing
+// or unparsable header falls back to the TCP peer. Refusals are HTTP 429 with
+// {"code":4,"message":"Too many requests"} (polling and WebSocket handshakes alike): Engine.IO has
+// no code for it, and 4 is what the reference answers when its allowRequest hook refuses.
+// The defaults let a NAT'd office through: 1,000 tabs at once, 100 reconnecting in the same
+// instant after a restart, then 20 new ones a second (1,200 a minute); one address cannot hold
+// thousands of sessions or open them at flood rates. Counters: traffic.refused_address_sessions,
+// traffic.refused_handshake_rate.
+struct client_limits {
+  std::size_t max_sessions_per_address = 1000;  // concurrent Engine.IO sessions; 0: no limit
+  double handshakes_per_second = 20;            // token bucket refill; 0: no rate limit
+  double handshake_burst = 100;                 // token bucket size
+  // Whether X-Forwarded-For names the client: only behind a proxy that appends to it.
+  bool trust_proxy = false;
+  // Loopback clients are not limited: behind a local proxy without trust_proxy, every client
+  // would otherwise share 127.0.0.1's limits.
+  bool exempt_loopback = true;
+};
+
+// A session is unauthenticated until the layer above calls session::mark_authenticated().
+// Over either budget, new handshakes are refused: HTTP 503 with
+// {"code":4,"message":"Server busy"}. An unauthenticated session older than pre_auth_timeout
+// is closed with reason "unauthenticated timeout" (the client sees a close packet; a polling
+// client has 1 s to collect it). Counters: traffic.refused_unauthenticated,
+// traffic.pre_auth_timeouts; gauges server::unauthenticated_sessions() and _bytes().
+// A server used without a layer that authenticates should set pre_auth_timeout to 0, or call
+// mark_authenticated() in handler::on_open.
+struct unauthenticated_options {
+  std::size_t max_sessions = 10'000;                 // over all shards; 0: no limit
+  std::size_t max_bytes = std::size_t{64} << 20;     // their handshake requests (headers, target); 0: no limit
+  std::chrono::milliseconds pre_auth_timeout{10'000};  // 0: none
 };
 
 struct options {
@@ -37,6 +81,8 @@ struct options {
   bool per_message_deflate = false;
   cors_options cors;
   outbound_options outbound;
+  client_limits clients;
+  unauthenticated_options unauthenticated;
 };
 
 }  // namespace switchboard::engine

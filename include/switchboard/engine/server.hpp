@@ -3,6 +3,7 @@
 // It is an http::route: mount it on an http::server at options.path.
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "switchboard/engine/options.hpp"
@@ -12,8 +13,14 @@
 namespace switchboard::engine {
 
 class session_registry;
+namespace detail {
+struct server_state;
+}
 
 // Construct and attach before the http::server starts; the route methods run on the shards.
+// Lifetime: the server owns its sessions; a session holds only the server's shared state and a
+// weak reference to it, so dropping the last reference to the server (the http::server's route
+// and the app's) frees it and every session no transport or handler still holds.
 class server final : public http::route, public std::enable_shared_from_this<server> {
  public:
   server(http::shard_pool& shards, options opts, std::shared_ptr<handler> h);
@@ -24,7 +31,7 @@ class server final : public http::route, public std::enable_shared_from_this<ser
 
   void on_request(http::exchange_ptr ex) override;
   void on_websocket(http::websocket_upgrade_ptr upgrade) override;
-  std::size_t body_limit() const noexcept override { return options_.max_payload; }
+  std::size_t body_limit() const noexcept override { return opts().max_payload; }
   http::websocket_options websocket() const noexcept override;
 
   // Closes every session ("server shutting down"); returns at once, the closes run on the shards.
@@ -32,41 +39,50 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   void close_all(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
 
   // Sessions open now, over all shards. Thread-safe.
-  std::size_t session_count() const noexcept { return session_count_.load(std::memory_order_relaxed); }
+  std::size_t session_count() const noexcept;
   // Polling GETs held open now, waiting for packets. Thread-safe.
-  std::size_t waiting_polls() const noexcept { return waiting_polls_.load(std::memory_order_relaxed); }
+  std::size_t waiting_polls() const noexcept;
+  // Sessions not yet marked authenticated, and the bytes of their handshake requests. Thread-safe.
+  std::size_t unauthenticated_sessions() const noexcept;
+  std::size_t unauthenticated_bytes() const noexcept;
 
   // Totals since start, over all shards (each shard counts its own). Thread-safe.
   struct traffic {
     std::uint64_t bytes_in = 0;   // Engine.IO payload bytes received (polling bodies, WebSocket messages)
     std::uint64_t bytes_out = 0;  // and sent
     std::uint64_t dropped = 0;    // packets not sent: volatile ones that could not go now, or a full queue's
-    std::uint64_t overflows = 0;  // sends that found a session's queue full
+    std::uint64_t overflows = 0;  // sends that found a session's queue full (packets or bytes)
+    std::uint64_t byte_overflows = 0;  // ... of which the bytes limit (outbound.max_bytes)
+    std::uint64_t queued_bytes = 0;    // now: bytes waiting in the sessions' queues
+    std::uint64_t refused_address_sessions = 0;  // handshakes refused: clients.max_sessions_per_address (429)
+    std::uint64_t refused_handshake_rate = 0;    // handshakes refused: clients.handshakes_per_second (429)
+    std::uint64_t refused_unauthenticated = 0;   // handshakes refused: the unauthenticated budget (503)
+    std::uint64_t pre_auth_timeouts = 0;         // sessions closed by unauthenticated.pre_auth_timeout
+    std::uint64_t probe_abuse = 0;               // upgrades closed for a second "2probe"
   };
   traffic traffic_totals() const noexcept;
 
-  const options& opts() const noexcept { return options_; }
+  const options& opts() const noexcept;
 
  private:
   friend class session_impl;
 
   void handshake(http::exchange_ptr ex);
   void handshake(http::websocket_upgrade_ptr upgrade);
+  // The new session's client address and budget share, or the refusal to answer with.
+  struct admission {
+    boost::asio::ip::address client;
+    std::size_t cost = 0;
+  };
+  std::optional<admission> admit(const http::request& req, const boost::asio::ip::tcp::endpoint& remote,
+                                 std::size_t shard, http::response& refusal);
   void register_session(std::shared_ptr<class session_impl> s);
   void unregister_session(const class session_impl& s);
   std::shared_ptr<class session_impl> find(std::size_t shard, const std::string& sid) const;
 
   http::shard_pool& shards_;
-  options options_;
-  std::shared_ptr<handler> handler_;
+  std::shared_ptr<detail::server_state> state_;
   std::vector<std::unique_ptr<session_registry>> registries_;  // one per shard, touched only there
-  std::atomic<std::size_t> session_count_{0};
-  std::atomic<std::size_t> waiting_polls_{0};
-  // Written by its shard only; a cache line each, so that shards never share one.
-  struct alignas(64) shard_traffic {
-    std::atomic<std::uint64_t> bytes_in{0}, bytes_out{0}, dropped{0}, overflows{0};
-  };
-  std::unique_ptr<shard_traffic[]> traffic_;
 };
 
 }  // namespace switchboard::engine

@@ -15,7 +15,7 @@ enum class send_status { queued, dropped, closed };
 enum class transport_kind { polling, websocket };
 
 // Lives on its owner shard: call every member there (post through executor() from elsewhere),
-// except the const accessors of what never changes (id, shard, handshake, remote).
+// except the const accessors of what never changes (id, shard, handshake, remote, client_address).
 class session {
  public:
   virtual ~session() = default;
@@ -37,6 +37,16 @@ class session {
   // The request that opened the session: its headers, and its query in target().
   virtual const http::request& handshake() const noexcept = 0;
   virtual const boost::asio::ip::tcp::endpoint& remote() const noexcept = 0;
+  // The client's address: remote()'s, or with options.clients.trust_proxy the last entry of the
+  // handshake's X-Forwarded-For. Never changes.
+  virtual boost::asio::ip::address client_address() const { return remote().address(); }
+
+  // The layer above calls this once the client has proved who it is (Socket.IO: the first
+  // namespace admitted a socket). Until then the session counts against the server's
+  // unauthenticated budget and is closed after options.unauthenticated.pre_auth_timeout
+  // ("unauthenticated timeout"). Idempotent. Owner shard only.
+  virtual void mark_authenticated() {}
+  virtual bool is_authenticated() const noexcept { return true; }
   // A query parameter of the handshake request (percent-decoded), or empty.
   std::string query(std::string_view key) const;
 };
