@@ -24,9 +24,12 @@ class echo_route final : public http::route {
     ex->respond(http::make_response(ex->req(), boost::beast::http::status::not_found, "no"));
   }
   void on_websocket(http::websocket_upgrade_ptr upgrade) override {
-    auto holder = std::make_shared<http::websocket_channel_ptr>();
-    auto channel = upgrade->accept([holder](bool, std::string) { (*holder)->consumed(); },
-                                   [this] { closed_.fetch_add(1); });
+    auto holder = std::make_shared<std::weak_ptr<http::websocket_channel>>();
+    auto channel = upgrade->accept(
+        [holder](bool, std::string) {
+          if (auto c = holder->lock()) c->consumed();
+        },
+        [this] { closed_.fetch_add(1); });
     *holder = channel;
     std::lock_guard lock(mutex_);
     channel_ = channel;
@@ -39,6 +42,11 @@ class echo_route final : public http::route {
     return channel_;
   }
   int closed() const { return closed_.load(); }
+  // Before the server goes: a channel must not outlive its shard.
+  void forget() {
+    std::lock_guard lock(mutex_);
+    channel_.reset();
+  }
 
  private:
   http::websocket_options options_;
@@ -92,6 +100,8 @@ class WebSocketTest : public ::testing::Test {
   }
   void TearDown() override {
     if (server_) server_->stop();
+    if (route_) route_->forget();
+    server_.reset();
   }
 
   // Opens a WebSocket on `c`.
