@@ -1,6 +1,8 @@
 #pragma once
 // One HTTP/1.1 connection on one shard: reads requests with limits, hands them to their route,
-// writes the answers in order (keep-alive), or turns into a WebSocket on an upgrade.
+// writes the answers in order (keep-alive), or turns into a WebSocket on an upgrade. Strict about
+// framing (RFC 9112 section 6): a Transfer-Encoding other than exactly `chunked`, or one beside a
+// Content-Length, is refused and the connection closed, so no body bytes run as a request.
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -8,6 +10,7 @@
 #include <atomic>
 #include <optional>
 
+#include "connection_limits.hpp"
 #include "linger.hpp"
 #include "router.hpp"
 #include "switchboard/http/server.hpp"
@@ -20,15 +23,21 @@ template <class Stream>
 class connection : public std::enable_shared_from_this<connection<Stream>> {
  public:
   connection(Stream stream, const router& routes, const server_options& options, std::size_t shard,
-             boost::asio::ip::tcp::endpoint remote)
-      : stream_(std::move(stream)), routes_(routes), options_(options), shard_(shard), remote_(remote) {}
+             boost::asio::ip::tcp::endpoint remote, connection_slot_ptr slot)
+      : stream_(std::move(stream)),
+        routes_(routes),
+        options_(options),
+        shard_(shard),
+        remote_(remote),
+        slot_(std::move(slot)) {}
 
   // Plain TCP starts reading at once; TLS shakes hands first.
   void run() {
     if constexpr (requires(Stream& s) { s.next_layer(); }) {
-      boost::beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
+      boost::beast::get_lowest_layer(stream_).expires_after(header_deadline());
       stream_.async_handshake(boost::asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](boost::beast::error_code ec) {
+                                if (ec == boost::beast::error::timeout) counters::bump(self->slot_->stats().header_timeouts);
                                 if (ec) return self->shutdown();
                                 self->do_read_header();
                               });
@@ -47,7 +56,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   template <class Session>
   void post_upgrade(std::shared_ptr<Session> session, request req) {
     boost::asio::post(stream_.get_executor(), [self = this->shared_from_this(), session, req = std::move(req)]() mutable {
-      session->begin(std::move(self->stream_), std::move(req));
+      session->begin(std::move(self->stream_), std::move(req), self->slot_);
     });
   }
 
@@ -59,11 +68,15 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   class connection_exchange;
   class connection_upgrade;
 
+  std::chrono::milliseconds header_deadline() const noexcept {
+    return std::min(options_.header_timeout, options_.idle_timeout);
+  }
+
   void do_read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
     parser_->body_limit(boost::none);  // the route's own limit applies once the header is read
-    boost::beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
+    boost::beast::get_lowest_layer(stream_).expires_after(header_deadline());
     boost::beast::http::async_read_header(
         stream_, buffer_, *parser_, [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
           self->on_read_header(ec);
@@ -72,10 +85,22 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
 
   void on_read_header(boost::beast::error_code ec) {
     namespace bh = boost::beast::http;
+    head_ = false;
+    slot_->header_done();
     if (ec == bh::error::header_limit) {
       return do_write(error_response(bh::status::request_header_fields_too_large), true);
     }
+    if (ec == bh::error::bad_transfer_encoding || ec == bh::error::bad_content_length) {
+      counters::bump(slot_->stats().framing_refused);
+      return do_write(error_response(bh::status::bad_request), true);
+    }
+    if (ec == boost::beast::error::timeout) counters::bump(slot_->stats().header_timeouts);
     if (ec) return shutdown();
+    if (const auto refused = framing_refusal(parser_->get())) {
+      counters::bump(slot_->stats().framing_refused);
+      return do_write(error_response(*refused), true);
+    }
+    head_ = parser_->get().method() == bh::verb::head;
     route* r = routes_.find(parser_->get().target());
     if (r && boost::beast::websocket::is_upgrade(parser_->get())) {
       auto upgrade = std::make_shared<connection_upgrade>(this->shared_from_this(), parser_->release(), r->websocket());
@@ -103,6 +128,21 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     r->on_request(std::move(ex));
   }
 
+  // RFC 9112 6.1 and 6.3: the only transfer coding accepted is a single `chunked` (a request
+  // body is never compressed in transit), on HTTP/1.1, without a Content-Length beside it.
+  static std::optional<boost::beast::http::status> framing_refusal(const request& req) {
+    namespace bh = boost::beast::http;
+    const auto codings = req.equal_range(bh::field::transfer_encoding);
+    if (codings.first == codings.second) return std::nullopt;
+    if (req.version() < 11 || req.count(bh::field::content_length) != 0) return bh::status::bad_request;
+    if (std::next(codings.first) != codings.second) return bh::status::not_implemented;
+    std::string_view coding = codings.first->value();
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    if (!boost::beast::iequals(coding, "chunked")) return bh::status::not_implemented;
+    return std::nullopt;
+  }
+
   response error_response(boost::beast::http::status status) {
     response res{status, 11};
     res.set(boost::beast::http::field::content_type, "text/plain; charset=UTF-8");
@@ -113,24 +153,38 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   }
 
   void do_write(response res, bool close_after = false) {
-    auto message = std::make_shared<response>(std::move(res));
-    const bool keep_alive = message->keep_alive() && !close_after;
+    namespace bh = boost::beast::http;
+    const bool keep_alive = res.keep_alive() && !close_after;
     boost::beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
-    boost::beast::http::async_write(
-        stream_, *message,
-        [self = this->shared_from_this(), message, keep_alive](boost::beast::error_code ec, std::size_t) {
-          if (ec || !keep_alive) return self->shutdown();
-          self->do_read_header();
-        });
+    const auto written = [self = this->shared_from_this(), keep_alive](boost::beast::error_code ec) {
+      if (ec || !keep_alive) return self->shutdown();
+      self->do_read_header();
+    };
+    if (!head_) {
+      auto message = std::make_shared<response>(std::move(res));
+      return bh::async_write(stream_, *message, [written, message](boost::beast::error_code ec, std::size_t) { written(ec); });
+    }
+    // HEAD (RFC 9110 9.3.2): the header GET would send, with its Content-Length, and no body.
+    if (!res.chunked() && !res.has_content_length()) res.content_length(res.body().size());
+    struct head_answer {
+      explicit head_answer(response r) : message(std::move(r)), serializer(message) {}
+      response message;
+      bh::response_serializer<bh::string_body> serializer;
+    };
+    auto answer = std::make_shared<head_answer>(std::move(res));
+    bh::async_write_header(stream_, answer->serializer,
+                           [written, answer](boost::beast::error_code ec, std::size_t) { written(ec); });
   }
 
-  void shutdown() { linger_close(std::move(boost::beast::get_lowest_layer(stream_).socket())); }
+  void shutdown() { linger_close(std::move(boost::beast::get_lowest_layer(stream_).socket()), slot_); }
 
   Stream stream_;
   const router& routes_;
   const server_options& options_;
   std::size_t shard_;
   boost::asio::ip::tcp::endpoint remote_;
+  connection_slot_ptr slot_;  // this connection's place in the limits
+  bool head_ = false;         // the request being answered is a HEAD
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
 };

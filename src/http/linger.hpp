@@ -11,12 +11,15 @@
 
 namespace switchboard::http::detail {
 
-inline void linger_close(boost::asio::ip::tcp::socket socket,
+// `keep` (the connection's slot in the limits) is held until the socket is closed.
+inline void linger_close(boost::asio::ip::tcp::socket socket, std::shared_ptr<void> keep = nullptr,
                          std::chrono::milliseconds limit = std::chrono::seconds(2)) {
   struct lingering : std::enable_shared_from_this<lingering> {
-    explicit lingering(boost::asio::ip::tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+    lingering(boost::asio::ip::tcp::socket s, std::shared_ptr<void> k)
+        : socket(std::move(s)), timer(socket.get_executor()), keep(std::move(k)) {}
     boost::asio::ip::tcp::socket socket;
     boost::asio::steady_timer timer;
+    std::shared_ptr<void> keep;
     std::array<char, 16 * 1024> discard{};
 
     void drain() {
@@ -31,7 +34,7 @@ inline void linger_close(boost::asio::ip::tcp::socket socket,
     }
   };
   if (!socket.is_open()) return;
-  auto state = std::make_shared<lingering>(std::move(socket));
+  auto state = std::make_shared<lingering>(std::move(socket), std::move(keep));
   boost::system::error_code ignored;
   state->socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   state->timer.expires_after(limit);

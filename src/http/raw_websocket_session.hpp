@@ -3,7 +3,9 @@
 // broadcast. The handshake and the framing are done here (RFC 6455), so that
 // everything queued for a connection goes out in one gather write: the frame bytes are the
 // ones encoded once per broadcast, only the 2-10 byte headers are per connection. Control
-// frames (pong, close) go through the same queue, so nothing interleaves on the wire.
+// frames (pong, close) go through the same queue, so nothing interleaves on the wire. The queue
+// is bounded: at most one pong waits (a newer ping replaces it, RFC 6455 5.5.3), and past
+// max_queued_bytes or max_queued_writes the connection is dropped.
 // (websocket_session, on Beast's stream, serves connections that negotiate permessage-deflate.)
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -15,6 +17,7 @@
 #include <atomic>
 #include <optional>
 
+#include "connection_limits.hpp"
 #include "read_window.hpp"
 #include "switchboard/http/websocket_channel.hpp"
 #include "switchboard/wire/utf8.hpp"
@@ -40,7 +43,8 @@ class raw_websocket_session final : public websocket_channel,
 
   // On the shard: answers the opening handshake (the route has already seen an upgrade
   // request) and starts reading and writing frames.
-  void begin(Stream stream, request upgrade) {
+  void begin(Stream stream, request upgrade, connection_slot_ptr slot) {
+    slot_ = std::move(slot);
     if constexpr (is_tls) {
       boost::beast::get_lowest_layer(stream).expires_never();  // Engine.IO's heartbeat watches the peer
       transport_.emplace(std::move(stream));
@@ -67,6 +71,12 @@ class raw_websocket_session final : public websocket_channel,
       if (self->finished_ || self->close_queued_) {
         if (done) done(false);
         return;
+      }
+      for (const auto& frame : frames) {
+        for (const auto& message : frame->websocket_messages()) self->queued_bytes_ += message.bytes.size();
+      }
+      if (self->queue_.size() >= self->options_.max_queued_writes || self->queued_bytes_ > self->options_.max_queued_bytes) {
+        return self->overflow(std::move(done));
       }
       self->queue_.push_back({std::move(frames), {}, std::move(done)});
       self->maybe_write();
@@ -170,9 +180,9 @@ class raw_websocket_session final : public websocket_channel,
 
   void on_frame(const ws::client_header& header, std::string_view payload) {
     switch (header.op) {
-      case ws::opcode::ping: return queue_control(ws::server_frame(ws::opcode::pong, payload));
+      case ws::opcode::ping: return queue_pong(payload);
       case ws::opcode::pong: return;
-      case ws::opcode::close: return on_peer_close();
+      case ws::opcode::close: return on_peer_close(payload);
       case ws::opcode::text:
       case ws::opcode::binary:
         if (in_message_) return fail(ws::close_code::protocol_error);
@@ -196,11 +206,13 @@ class raw_websocket_session final : public websocket_channel,
     if (on_message_) on_message_(message_binary_, std::move(data));
   }
 
-  // The peer's close: answered, or, when we sent ours first, the handshake is complete once
-  // our close frame is out.
-  void on_peer_close() {
+  // The peer's close: answered with its own code (RFC 6455 5.5.1), or failed with 1002/1007 when
+  // invalid, or, when we sent ours first, the handshake is complete once our close frame is out.
+  void on_peer_close(std::string_view payload) {
+    const ws::close_reply answer = ws::close_answer(payload);
+    if (!answer.valid) return fail(answer.code);
     close_received_ = true;
-    if (!close_queued_) return send_close(ws::close_code::normal);
+    if (!close_queued_) return send_close(answer.code);
     if (!writing_ && queue_.empty()) finish();
   }
 
@@ -219,11 +231,32 @@ class raw_websocket_session final : public websocket_channel,
     maybe_write();
   }
 
-  // Queues a close frame behind what is already queued; the connection is cut after the
-  // peer answers, or after close_grace.
+  // At most one pong waits in the queue: a newer ping's replaces it.
+  void queue_pong(std::string_view payload) {
+    if (finished_ || close_queued_) return;
+    if (pong_at_ < queue_.size()) {
+      counters::bump(slot_->stats().websocket_pongs_replaced);
+      queue_[pong_at_].control = ws::server_frame(ws::opcode::pong, payload);
+      return;
+    }
+    pong_at_ = queue_.size();
+    queue_control(ws::server_frame(ws::opcode::pong, payload));
+  }
+
+  // A peer that does not read while messages keep coming: the queue is not allowed to grow,
+  // the connection goes (after this call returns: the caller may be iterating its sockets).
+  void overflow(written_handler done) {
+    counters::bump(slot_->stats().websocket_queue_overflows);
+    close_queued_ = true;  // refuses later writes
+    if (done) done(false);
+    boost::asio::post(executor_, [self = this->shared_from_this()] { self->finish(); });
+  }
+
+  // Queues a close frame behind what is already queued (0: an empty one); the connection is
+  // cut after the peer answers, or after close_grace.
   void send_close(std::uint16_t code) {
     if (finished_ || close_queued_) return;
-    queue_control(ws::close_frame(code));
+    queue_control(code == 0 ? ws::server_frame(ws::opcode::close, {}) : ws::close_frame(code));
     close_queued_ = true;
     close_timer_.expires_after(close_grace);
     close_timer_.async_wait([weak = std::weak_ptr<raw_websocket_session>(this->shared_from_this())](boost::system::error_code ec) {
@@ -236,6 +269,8 @@ class raw_websocket_session final : public websocket_channel,
     if (!open_ || writing_ || finished_ || queue_.empty()) return;
     writing_ = true;
     std::swap(sending_, queue_);  // sending_ was empty
+    queued_bytes_ = 0;
+    pong_at_ = no_pong;
     std::size_t messages = 0;
     for (const auto& item : sending_) {
       for (const auto& frame : item.frames) messages += frame->websocket_messages().size();
@@ -312,7 +347,11 @@ class raw_websocket_session final : public websocket_channel,
   std::string message_;  // a fragmented message so far
   bool message_binary_ = false;
   bool in_message_ = false;
+  connection_slot_ptr slot_;  // the connection's place in the listener's limits
   std::vector<outgoing> queue_;  // a vector: a deque allocates its map even when empty
+  std::size_t queued_bytes_ = 0;  // of the messages in queue_
+  static constexpr std::size_t no_pong = static_cast<std::size_t>(-1);
+  std::size_t pong_at_ = no_pong;  // the index of the pong in queue_
   std::vector<outgoing> sending_;
   std::vector<outgoing> sent_;
   std::vector<unsigned char> headers_;

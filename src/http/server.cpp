@@ -1,14 +1,23 @@
 #include "switchboard/http/server.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <cerrno>
+#include <limits>
 #include <system_error>
 
 #include "connection.hpp"
+#include "connection_limits.hpp"
+#include "refuse.hpp"
 #include "router.hpp"
 
 namespace switchboard::http {
@@ -18,17 +27,49 @@ using tcp = asio::ip::tcp;
 using plain_stream = boost::beast::tcp_stream;
 using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
+namespace {
+
+// Descriptors kept for what is not a connection: the listener, the reserve, logs, databases.
+constexpr std::size_t descriptor_reserve = 64;
+
+std::size_t resolve_max_connections(std::size_t configured) {
+  rlimit limit{};
+  std::size_t ceiling = std::numeric_limits<std::size_t>::max();
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    ceiling = limit.rlim_cur > descriptor_reserve ? limit.rlim_cur - descriptor_reserve : 1;
+  }
+  return configured == 0 ? ceiling : std::min(configured, ceiling);
+}
+
+const char* refusal_message(detail::connection_limits::refusal r) {
+  using refusal = detail::connection_limits::refusal;
+  switch (r) {
+    case refusal::total: return "Too many connections";
+    case refusal::per_ip: return "Too many connections from this address";
+    case refusal::header_phase: return "Too many connections waiting to send a request";
+    case refusal::none: break;
+  }
+  return "Service unavailable";
+}
+
+}  // namespace
+
 struct server::impl {
   explicit impl(server_options o) : options(std::move(o)), shards(options.threads) {}
+  ~impl() {
+    if (reserve_fd >= 0) ::close(reserve_fd);
+  }
 
   server_options options;
   shard_pool shards;
   detail::router routes;
+  std::shared_ptr<detail::connection_limits> limits;
   std::optional<asio::ssl::context> tls;
   std::optional<tcp::acceptor> acceptor;
   asio::steady_timer accept_retry{shards.shard(0)};
   std::size_t next_shard = 0;
   std::uint16_t bound_port = 0;
+  int reserve_fd = -1;  // closed to accept and refuse a connection when descriptors run out
 
   void load_tls() {
     if (!options.tls) return;
@@ -50,36 +91,59 @@ struct server::impl {
     bound_port = acceptor->local_endpoint().port();
   }
 
+  void open_limits() {
+    limits = std::make_shared<detail::connection_limits>(resolve_max_connections(options.max_connections),
+                                                         options.max_connections_per_ip,
+                                                         options.max_header_phase_connections);
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+
   // Accepts on shard 0 into the sockets of each shard in turn; the connection then lives there.
   void do_accept() {
     const std::size_t shard = next_shard++ % shards.size();
     acceptor->async_accept(shards.shard(shard), [this, shard](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
-        start_connection(shard, std::move(socket));
+        admit(shard, std::move(socket));
         return do_accept();
       }
-      // Out of descriptors (or similar): the connection waits in the backlog, so retrying at
-      // once would spin. Breathe first.
-      accept_retry.expires_after(std::chrono::milliseconds(100));
+      detail::counters::bump(limits->stats.accept_errors);
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE) refuse_pending();
+      // The connection may still wait in the backlog, so retrying at once could spin. Breathe first.
+      accept_retry.expires_after(std::chrono::milliseconds(50));
       accept_retry.async_wait([this](boost::system::error_code wait_ec) {
         if (!wait_ec) do_accept();
       });
     });
   }
 
-  void start_connection(std::size_t shard, tcp::socket socket) {
-    asio::post(shards.shard(shard), [this, shard, socket = std::move(socket)]() mutable {
-      boost::system::error_code ec;
-      const tcp::endpoint remote = socket.remote_endpoint(ec);
-      if (ec) return;
-      socket.set_option(tcp::no_delay(true), ec);
+  // Out of descriptors: the reserve makes room to take the waiting connection and answer it 503,
+  // so that it is not left hanging in the backlog.
+  void refuse_pending() {
+    if (reserve_fd < 0) return;
+    ::close(reserve_fd);
+    const int fd = ::accept4(acceptor->native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) detail::refuse_and_close(fd, "Server out of file descriptors");
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+
+  void admit(std::size_t shard, tcp::socket socket) {
+    boost::system::error_code ec;
+    const tcp::endpoint remote = socket.remote_endpoint(ec);
+    if (ec) return;
+    if (const auto refused = limits->admit(remote.address()); refused != detail::connection_limits::refusal::none) {
+      return detail::refuse_and_close(socket.release(ec), refusal_message(refused));
+    }
+    auto slot = std::make_shared<detail::connection_slot>(limits, remote.address());
+    asio::post(shards.shard(shard), [this, shard, remote, slot = std::move(slot), socket = std::move(socket)]() mutable {
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       if (tls) {
-        std::make_shared<detail::connection<tls_stream>>(tls_stream(plain_stream(std::move(socket)), *tls),
-                                                         routes, options, shard, remote)->run();
+        std::make_shared<detail::connection<tls_stream>>(tls_stream(plain_stream(std::move(socket)), *tls), routes,
+                                                         options, shard, remote, std::move(slot))->run();
       } else {
-        std::make_shared<detail::connection<plain_stream>>(plain_stream(std::move(socket)), routes, options,
-                                                           shard, remote)->run();
+        std::make_shared<detail::connection<plain_stream>>(plain_stream(std::move(socket)), routes, options, shard,
+                                                           remote, std::move(slot))->run();
       }
     });
   }
@@ -93,6 +157,7 @@ void server::mount(std::string prefix, std::shared_ptr<route> r) { impl_->routes
 
 void server::start() {
   impl_->load_tls();
+  impl_->open_limits();
   impl_->bind();
   asio::post(impl_->shards.shard(0), [this] { impl_->do_accept(); });
   impl_->shards.start();
@@ -110,6 +175,8 @@ void server::stop() {
 }
 
 std::uint16_t server::port() const noexcept { return impl_->bound_port; }
+server_stats server::stats() const noexcept { return impl_->limits ? impl_->limits->stats.snapshot() : server_stats{}; }
+std::size_t server::max_connections() const noexcept { return impl_->limits ? impl_->limits->max_total() : 0; }
 shard_pool& server::shards() noexcept { return impl_->shards; }
 const server_options& server::options() const noexcept { return impl_->options; }
 

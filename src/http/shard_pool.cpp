@@ -1,12 +1,16 @@
 #include "switchboard/http/shard_pool.hpp"
 
+#include <algorithm>
+
 namespace switchboard::http {
 namespace {
 thread_local std::optional<std::size_t> this_shard;
+// The default pool on a big machine: the engine names a session's shard in one base64 digit.
+constexpr std::size_t max_default_shards = 64;
 }
 
 shard_pool::shard_pool(std::size_t shards) {
-  if (shards == 0) shards = std::max(1u, std::thread::hardware_concurrency());
+  if (shards == 0) shards = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, max_default_shards);
   for (std::size_t i = 0; i < shards; ++i) {
     contexts_.push_back(std::make_unique<context>(1));  // one thread each: no locking
   }

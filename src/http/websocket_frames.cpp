@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include "switchboard/wire/base64.hpp"
+#include "switchboard/wire/utf8.hpp"
 
 namespace switchboard::http::detail::ws {
 
@@ -64,6 +65,20 @@ std::string server_frame(opcode op, std::string_view payload) {
 std::string close_frame(std::uint16_t code) {
   const char status[2] = {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
   return server_frame(opcode::close, std::string_view(status, 2));
+}
+
+bool is_valid_close_code(std::uint16_t code) noexcept {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+close_reply close_answer(std::string_view payload) noexcept {
+  if (payload.empty()) return {0, true};
+  if (payload.size() == 1) return {close_code::protocol_error, false};
+  const auto code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                               static_cast<unsigned char>(payload[1]));
+  if (!is_valid_close_code(code)) return {close_code::protocol_error, false};
+  if (!wire::is_valid_utf8(payload.substr(2))) return {close_code::invalid_payload, false};
+  return {code, true};
 }
 
 std::string accept_key(std::string_view key) {

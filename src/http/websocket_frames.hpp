@@ -37,6 +37,18 @@ std::size_t write_server_header(opcode op, std::uint64_t length, unsigned char* 
 // A whole close frame: the status code and no reason.
 std::string close_frame(std::uint16_t code);
 
+// A status code a peer may send (RFC 6455 7.4): 1000-1003, 1007-1014 and 3000-4999.
+bool is_valid_close_code(std::uint16_t code) noexcept;
+
+// The answer to a peer's close frame payload (unmasked): for a valid one its own code echoed
+// (0 for an empty payload: an empty close); else a failure with 1002 for a 1-byte payload or a
+// code a peer may not send, 1007 for a reason that is not UTF-8.
+struct close_reply {
+  std::uint16_t code = 0;
+  bool valid = true;
+};
+close_reply close_answer(std::string_view payload) noexcept;
+
 // A whole server frame around `payload` (control frames: pong, close echo).
 std::string server_frame(opcode op, std::string_view payload);
 
@@ -55,6 +67,7 @@ std::string accept_key(std::string_view key);
 namespace close_code {
 constexpr std::uint16_t normal = 1000;
 constexpr std::uint16_t protocol_error = 1002;
+constexpr std::uint16_t policy_violation = 1008;
 constexpr std::uint16_t invalid_payload = 1007;  // text that is not UTF-8
 constexpr std::uint16_t too_big = 1009;
 }  // namespace close_code

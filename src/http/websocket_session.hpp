@@ -1,7 +1,9 @@
 #pragma once
 // websocket_channel over a Beast WebSocket stream, for connections that negotiate permessage-deflate
 // (raw_websocket_session serves the others): the handshake, a read loop, and an ordered
-// write queue of encoded frames. Everything runs on the shard of the connection it came from.
+// write queue of encoded frames, bounded like raw_websocket_session's. Beast answers pings itself
+// (one at a time, pausing the reads meanwhile) and validates close frames. Everything runs on
+// the shard of the connection it came from.
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,6 +13,7 @@
 #include <deque>
 #include <optional>
 
+#include "connection_limits.hpp"
 #include "read_window.hpp"
 #include "switchboard/http/websocket_channel.hpp"
 
@@ -34,8 +37,9 @@ class websocket_session final : public websocket_channel,
         on_closed_(std::move(on_closed)) {}
 
   // On the shard: takes the connection's stream and answers the upgrade request.
-  void begin(Stream stream, request upgrade_request) {
+  void begin(Stream stream, request upgrade_request, connection_slot_ptr slot) {
     namespace websocket = boost::beast::websocket;
+    slot_ = std::move(slot);
     ws_.emplace(std::move(stream));
     boost::beast::get_lowest_layer(*ws_).expires_never();  // Engine.IO's heartbeat watches the peer
     websocket::stream_base::timeout timeouts{};
@@ -62,11 +66,20 @@ class websocket_session final : public websocket_channel,
   void write(std::vector<wire::frame_ptr> frames, written_handler done) override {
     boost::asio::dispatch(executor_, [self = this->shared_from_this(), frames = std::move(frames),
                                       done = std::move(done)]() mutable {
-      if (self->finished_) {
+      if (self->finished_ || self->overflowed_) {
         if (done) done(false);
         return;
       }
-      self->batches_.push_back({std::move(frames), std::move(done)});
+      std::size_t bytes = 0;
+      for (const auto& frame : frames) {
+        for (const auto& message : frame->websocket_messages()) bytes += message.bytes.size();
+      }
+      if (self->batches_.size() >= self->options_.max_queued_writes ||
+          self->queued_bytes_ + bytes > self->options_.max_queued_bytes) {
+        return self->overflow(std::move(done));
+      }
+      self->queued_bytes_ += bytes;
+      self->batches_.push_back({std::move(frames), std::move(done), bytes});
       self->maybe_write();
     });
   }
@@ -89,7 +102,17 @@ class websocket_session final : public websocket_channel,
   struct batch {
     std::vector<wire::frame_ptr> frames;
     written_handler done;
+    std::size_t bytes = 0;
   };
+
+  // The peer does not read while messages keep coming: the connection goes (after this call
+  // returns: the caller may be iterating its sockets).
+  void overflow(written_handler done) {
+    overflowed_ = true;
+    counters::bump(slot_->stats().websocket_queue_overflows);
+    if (done) done(false);
+    boost::asio::post(executor_, [self = this->shared_from_this()] { self->finish(); });
+  }
 
   void on_accept(boost::beast::error_code ec) {
     if (ec) return finish();
@@ -154,6 +177,7 @@ class websocket_session final : public websocket_channel,
     }
     if (frame_index_ == current.frames.size()) {
       written_handler done = std::move(current.done);
+      queued_bytes_ -= current.bytes;
       batches_.pop_front();
       frame_index_ = message_index_ = 0;
       writing_ = false;
@@ -204,7 +228,10 @@ class websocket_session final : public websocket_channel,
   std::optional<boost::beast::websocket::stream<Stream>> ws_;
   request request_;
   boost::beast::flat_buffer buffer_;
+  connection_slot_ptr slot_;  // the connection's place in the listener's limits
   std::deque<batch> batches_;
+  std::size_t queued_bytes_ = 0;  // of the messages in batches_
+  bool overflowed_ = false;
   std::size_t frame_index_ = 0;
   std::size_t message_index_ = 0;
   read_window window_;

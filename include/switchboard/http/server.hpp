@@ -21,11 +21,39 @@ struct tls_options {
 struct server_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port, see server::port()
-  std::size_t threads = 0; // 0: one shard per core
+  std::size_t threads = 0; // 0: one shard per core, at most 64
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;             // for paths no route claims
-  std::chrono::milliseconds idle_timeout{60'000};  // between requests, and to read one
+  std::chrono::milliseconds idle_timeout{60'000};  // to read a body and to write an answer
   std::optional<tls_options> tls;                   // HTTPS and WSS on the same port
+
+  // Connection limits, counted on the TCP peer (X-Forwarded-For is the engine's business). A
+  // connection over a limit is answered `503 Service Unavailable` with a JSON body
+  // {"code":503,"message":"..."} and `Connection: close` without reading its request, then closed.
+  // Open connections (HTTP, WebSocket, still shaking hands). 0: the soft RLIMIT_NOFILE read at
+  // start() minus a reserve of 64; a larger value is lowered to that too.
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_ip = 256;
+  // From accept (and TLS handshake) to the end of a request's header, and from the end of one
+  // answer to the next request's header on a keep-alive connection: a client slower than this
+  // is disconnected without an answer. Capped by idle_timeout.
+  std::chrono::milliseconds header_timeout{10'000};
+  // New connections that have not yet sent their first request header. Beyond it new
+  // connections are refused (503), the ones already waiting keep their header_timeout.
+  std::size_t max_header_phase_connections = 1024;
+};
+
+// What the listener has counted since start(); every field is read with relaxed atomics.
+struct server_stats {
+  std::uint64_t connections_open = 0;           // now
+  std::uint64_t refused_total_limit = 0;        // max_connections
+  std::uint64_t refused_per_ip_limit = 0;       // max_connections_per_ip
+  std::uint64_t refused_header_phase_limit = 0; // max_header_phase_connections
+  std::uint64_t header_timeouts = 0;            // header_timeout expired
+  std::uint64_t accept_errors = 0;              // out of descriptors (EMFILE/ENFILE) and other accept failures
+  std::uint64_t framing_refused = 0;            // requests refused for their framing (Transfer-Encoding, Content-Length)
+  std::uint64_t websocket_queue_overflows = 0;  // WebSocket connections dropped for their outbound queue
+  std::uint64_t websocket_pongs_replaced = 0;   // pongs superseded by a newer ping before they were sent
 };
 
 // start() and stop() from one controlling thread; the routes are called on the shards.
@@ -46,6 +74,10 @@ class server {
   void stop();
 
   std::uint16_t port() const noexcept;
+  // From any thread.
+  server_stats stats() const noexcept;
+  // The total connection limit in force: max_connections as resolved by start().
+  std::size_t max_connections() const noexcept;
   shard_pool& shards() noexcept;
   const server_options& options() const noexcept;
 

@@ -13,7 +13,7 @@ namespace switchboard::http {
 // Thread-safe: shard(), size() and current_shard() may be called from any thread.
 class shard_pool {
  public:
-  explicit shard_pool(std::size_t shards);  // 0 means one per core
+  explicit shard_pool(std::size_t shards);  // 0 means one per core, at most 64
   ~shard_pool();
   shard_pool(const shard_pool&) = delete;
   shard_pool& operator=(const shard_pool&) = delete;

@@ -14,6 +14,10 @@ namespace switchboard::http {
 struct websocket_options {
   std::size_t max_message_size = 1'000'000;
   bool per_message_deflate = false;
+  // The outbound queue of one connection (messages not yet handed to the socket): over either
+  // bound the connection is dropped without a close frame, and its queued writes fail.
+  std::size_t max_queued_bytes = 4 * 1024 * 1024;
+  std::size_t max_queued_writes = 4096;
 };
 
 // Thread-safe: every call may come from any thread; the work runs on the channel's shard.

@@ -116,3 +116,23 @@ TEST(WebSocketHandshake, RefusesMissingOrMalformedKeys) {
     EXPECT_TRUE(answer.bytes.starts_with("HTTP/1.1 400 Bad Request\r\n")) << key;
   }
 }
+
+TEST(WebSocketFrames, CloseCodesAPeerMaySend) {
+  for (const std::uint16_t code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999}) {
+    EXPECT_TRUE(ws::is_valid_close_code(code)) << code;
+  }
+  for (const std::uint16_t code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000}) {
+    EXPECT_FALSE(ws::is_valid_close_code(code)) << code;
+  }
+}
+
+TEST(WebSocketFrames, CloseAnswers) {
+  EXPECT_EQ(ws::close_answer("").code, 0);
+  EXPECT_TRUE(ws::close_answer("").valid);
+  EXPECT_EQ(ws::close_answer(bytes({0x0f, 0xa0})).code, 4000);  // echoed
+  EXPECT_TRUE(ws::close_answer(bytes({0x0f, 0xa0})).valid);
+  EXPECT_EQ(ws::close_answer(bytes({0x03})).code, ws::close_code::protocol_error);
+  EXPECT_EQ(ws::close_answer(bytes({0x03, 0xed})).code, ws::close_code::protocol_error);  // 1005
+  EXPECT_EQ(ws::close_answer(bytes({0x03, 0xe8, 0xff})).code, ws::close_code::invalid_payload);
+  EXPECT_FALSE(ws::close_answer(bytes({0x03, 0xe8, 0xff})).valid);
+}
