@@ -18,7 +18,7 @@ export function checks({ exit, crashed, scan, rss, control, loads, aborted }) {
   const delta = rss.finalKb && rss.baselineKb ? (rss.finalKb / rss.baselineKb - 1) * 100 : null;
   add("RSS back within 10% of baseline", delta !== null && Math.abs(delta) <= 10,
     `baseline ${mb(rss.baselineKb)}, final ${mb(rss.finalKb)} (${delta === null ? "n/a" : `${delta >= 0 ? "+" : ""}${delta.toFixed(1)}%`}), ` +
-    `peak ${mb(rss.peakKb)}, settled in ${rss.settleS} s`);
+    `peak ${mb(rss.peakKb)}, settled in ${rss.settleS} s (${rss.sessionsLeft} Engine.IO sessions left)`);
   add("log under 50 MB", scan.size < 50 * 1024 * 1024, `${(scan.size / 1024 / 1024).toFixed(2)} MB`);
   const revoked = loads["revoked-tokens"];
   if (revoked) {

@@ -4,12 +4,13 @@
 // Starts `switchboard serve` on config/dev.toml, a free port and a fresh data directory, and runs:
 //   1. warm-up (1 min, or 15% of a shorter run): the control client only; RSS baseline at its end;
 //   2. loads (what is left after warm-up and settle): every load of loads/ at once, one thread each;
-//   3. settle (at most 3 min, or 20%): loads stopped, until RSS stops falling;
+//   3. settle (at most 3 min, or 20%): loads stopped, until only the control client's Engine.IO
+//      session is left (GET /metrics) and RSS stops falling;
 // then SIGTERM. The control client gets an event every 500 ms throughout. Checks: exit code 0,
 // no sanitizer report, every control event within 1 s, RSS within 10% of the baseline, log under
 // 50 MB, revoked sockets gone within 5 s, the connect cycles done. Exit code 0 only if all pass.
-// A server whose RSS passes --max-rss-mb, or whose log passes 500 MB, ends the load phase early
-// (the machine is shared).
+// /metrics is kept in <out> after the loads and at the end. A server whose RSS passes
+// --max-rss-mb, or whose log passes 500 MB, ends the load phase early (the machine is shared).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -72,6 +73,14 @@ const sample = () => {
 const status = (line) => console.log(`[${String(elapsedS()).padStart(5)} s] ${line}`);
 
 const server = await startServer({ binary, config: opt.config, dataDir, logFile });
+// GET /metrics, kept in <out>/metrics-<name>.txt; null when the server does not answer.
+const scrape = async (name) => {
+  const res = await fetch(`${server.base}/metrics`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+  const text = res?.status === 200 ? await res.text() : null;
+  if (text) fs.writeFileSync(path.join(out, `metrics-${name}.txt`), text);
+  return text;
+};
+const sessions = (metrics) => Number(/^switchboard_engine_sessions (\d+)/m.exec(metrics ?? "")?.[1] ?? NaN);
 status(`server pid ${server.pid} on ${server.base}`);
 const ticker = setInterval(sample, 2000);
 const lag = monitorEventLoopDelay({ resolution: 20 });
@@ -79,10 +88,15 @@ lag.enable();
 let crashed = null;
 server.exited.then(() => {
   if (phase !== "stopping") crashed = { phase, atS: elapsedS() };
+  if (phase === "loads") aborted ??= `the server exited, ${elapsedS()} s in`;
   if (crashed) status(`THE SERVER EXITED (${server.exit.code ?? server.exit.signal}) during ${phase}`);
   abortLoads();
 });
-const control = await startControl({ base: server.base, token: mintJwt(secrets.jwtSecret, "control"), apiKey: secrets.apiKey, phase: () => phase });
+const control = await startControl({ base: server.base, token: mintJwt(secrets.jwtSecret, "control"), apiKey: secrets.apiKey, phase: () => phase })
+  .catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
 
 phase = "warmup";
 await Promise.race([sleep(warmupS * 1000), server.exited]);
@@ -103,21 +117,25 @@ if (!crashed) {
   clearInterval(progress);
   phase = "stopping loads";
   loadStats = await running.stop();
-  status("loads stopped");
+  status(`loads stopped; ${sessions(await scrape("after-loads"))} Engine.IO sessions left`);
 }
 
 phase = "settle";
 const settleStart = elapsedS();
+let sessionsLeft = null;
 while (!crashed && elapsedS() - settleStart < settleMaxS) {
   await sleep(2000);
   sample();
+  sessionsLeft = sessions(await scrape("settle"));
   const settle = samples.filter((s) => s.phase === "settle");
   const recent = settle.filter((s) => s.atS >= elapsedS() - 10);
   const before = settle.filter((s) => s.atS < elapsedS() - 10).map((s) => s.kb);
-  // Done once the last 10 s brought no new low (by 1%) below what came before.
-  if (before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
+  // Done once only the control client's session is left and the last 10 s brought no new low
+  // (by 1%) below what came before.
+  if (sessionsLeft <= 1 && before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
 }
 const finalKb = crashed ? null : sample();
+await scrape("final");
 const controlSummary = await control.stop();
 phase = "stopping";
 clearInterval(ticker);
@@ -126,7 +144,7 @@ lag.disable();
 const scan = await scanLog(logFile);
 if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
 
-const rss = { baselineKb, finalKb, peakKb: Math.max(...samples.map((s) => s.kb)), settleS: elapsedS() - settleStart };
+const rss = { baselineKb, finalKb, peakKb: Math.max(...samples.map((s) => s.kb)), settleS: elapsedS() - settleStart, sessionsLeft };
 const list = checks({ exit, crashed, scan, rss, control: controlSummary, loads: loadStats, aborted });
 report(out, list, {
   binary, minutes: Number(opt.minutes), phases: { warmupS, loadS, settleMaxS }, cycles, exit, crashed, aborted, rss, log: scan,
