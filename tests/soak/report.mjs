@@ -12,8 +12,8 @@ export function checks({ exit, crashed, scan, rss, control, loads, aborted }) {
   add("exit status 0 after SIGTERM", !crashed && exit?.code === 0 && !exit.hung,
     crashed ? `died on its own (${how}) during ${crashed.phase}, ${crashed.atS} s in` : `${exit?.hung ? "hung, killed; " : ""}${how}`);
   add("no sanitizer report", scan.sanitizerReports === 0, `${scan.sanitizerReports} report lines${scan.firstReports[0] ? `: ${scan.firstReports[0]}` : ""}`);
-  add("control: every event within 1 s", control.late === 0,
-    `${control.onTime}/${control.sent} on time, ${control.missing} missing, ${control.emitFailures} emit failures; ` +
+  add("control: every event within 1 s", !control.connectError && control.sent > 0 && control.late === 0,
+    `${control.connectError ? `first connection failed (${control.connectError}); ` : ""}${control.onTime}/${control.sent} on time, ${control.missing} missing, ${control.emitFailures} emit failures; ` +
     `p50 ${control.p50Ms} ms, p99 ${control.p99Ms} ms, max ${control.maxMs} ms; ${control.disconnects.length} disconnects`);
   const delta = rss.finalKb && rss.baselineKb ? (rss.finalKb / rss.baselineKb - 1) * 100 : null;
   add("RSS back within 10% of baseline", delta !== null && Math.abs(delta) <= 10,
@@ -34,7 +34,7 @@ export function checks({ exit, crashed, scan, rss, control, loads, aborted }) {
   }
   const crashedLoads = Object.entries(loads).filter(([, stats]) => stats.crashed).map(([name]) => name);
   add("every load ran to the end", !aborted && crashedLoads.length === 0,
-    aborted ? `load phase cut short: ${aborted}` : crashedLoads.length ? `crashed: ${crashedLoads.join(", ")}` : "yes");
+    aborted ? `loads cut short: ${aborted}` : crashedLoads.length ? `crashed: ${crashedLoads.join(", ")}` : "yes");
   return list;
 }
 

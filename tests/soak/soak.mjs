@@ -88,15 +88,11 @@ lag.enable();
 let crashed = null;
 server.exited.then(() => {
   if (phase !== "stopping") crashed = { phase, atS: elapsedS() };
-  if (phase === "loads") aborted ??= `the server exited, ${elapsedS()} s in`;
+  if (["start", "warmup", "loads"].includes(phase)) aborted ??= `the server exited during ${phase}, ${elapsedS()} s in`;
   if (crashed) status(`THE SERVER EXITED (${server.exit.code ?? server.exit.signal}) during ${phase}`);
   abortLoads();
 });
-const control = await startControl({ base: server.base, token: mintJwt(secrets.jwtSecret, "control"), apiKey: secrets.apiKey, phase: () => phase })
-  .catch(async (err) => {
-    await server.stop();
-    throw err;
-  });
+const control = await startControl({ base: server.base, token: mintJwt(secrets.jwtSecret, "control"), apiKey: secrets.apiKey, phase: () => phase });
 
 phase = "warmup";
 await Promise.race([sleep(warmupS * 1000), server.exited]);
@@ -144,7 +140,7 @@ lag.disable();
 const scan = await scanLog(logFile);
 if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
 
-const rss = { baselineKb, finalKb, peakKb: Math.max(...samples.map((s) => s.kb)), settleS: elapsedS() - settleStart, sessionsLeft };
+const rss = { baselineKb, finalKb, peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null, settleS: elapsedS() - settleStart, sessionsLeft };
 const list = checks({ exit, crashed, scan, rss, control: controlSummary, loads: loadStats, aborted });
 report(out, list, {
   binary, minutes: Number(opt.minutes), phases: { warmupS, loadS, settleMaxS }, cycles, exit, crashed, aborted, rss, log: scan,
