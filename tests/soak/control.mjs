@@ -42,8 +42,10 @@ export async function startControl({ base, token, apiKey, phase }) {
   return {
     async stop() {
       clearInterval(timer);
-      const deadline = performance.now() + limitMs + 1000;
-      while (performance.now() < deadline && ticks.some((t) => t.latencyMs === undefined && t.status !== undefined && performance.now() - t.t0 < limitMs)) {
+      // Every emit answered (they time out after 5 s), and every event in or past its second.
+      const pending = (t) => t.status === undefined || (t.latencyMs === undefined && performance.now() - t.t0 < limitMs);
+      const deadline = performance.now() + 7000;
+      while (performance.now() < deadline && ticks.some(pending)) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       socket.off("disconnect");

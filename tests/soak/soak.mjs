@@ -3,7 +3,7 @@
 //     [--loads a,b,...] [--warmup S] [--settle S] [--cycles N] [--max-rss-mb 4096] [--keep-data]
 // Starts `switchboard serve` on config/dev.toml, a free port and a fresh data directory, and runs:
 //   1. warm-up (1 min, or 15% of a shorter run): the control client only; RSS baseline at its end;
-//   2. loads (what is left after warm-up and settle): every load of loads/ at once, one thread each;
+//   2. loads (what is left after warm-up and settle): every load of loads/ at once, one process each;
 //   3. settle (at most 3 min, or 20%): loads stopped, until only the control client's Engine.IO
 //      session is left (GET /metrics) and RSS stops falling;
 // then SIGTERM. The control client gets an event every 500 ms throughout. Checks: exit code 0,

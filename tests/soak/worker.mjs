@@ -1,17 +1,16 @@
-// Runs one load (loads/<name>.mjs) in its own thread, so that a busy load never delays the
-// control client's clock. Its counters go to the parent every second; "stop" ends it.
-import { parentPort, workerData } from "node:worker_threads";
-
-const ctx = { ...workerData.ctx, stats: {}, stopping: false };
-parentPort.on("message", (message) => {
+// Runs one load (loads/<name>.mjs) in its own process, forked by loads.mjs with its context in
+// SOAK_LOAD (JSON). Its counters go to the parent every second; the message "stop" ends it.
+const ctx = { ...JSON.parse(process.env.SOAK_LOAD), stats: {}, stopping: false };
+process.on("message", (message) => {
   if (message === "stop") ctx.stopping = true;
 });
-const report = setInterval(() => parentPort.postMessage({ stats: ctx.stats }), 1000);
+process.on("disconnect", () => process.exit(1));  // the driver is gone: no orphan floods
+const report = setInterval(() => process.send({ stats: ctx.stats }), 1000);
 try {
-  const { default: run } = await import(`./loads/${workerData.name}.mjs`);
+  const { default: run } = await import(`./loads/${ctx.name}.mjs`);
   await run(ctx);
 } catch (err) {
   ctx.stats.crashed = String(err?.stack ?? err);
 }
 clearInterval(report);
-parentPort.postMessage({ stats: ctx.stats, done: true });
+process.send({ stats: ctx.stats, done: true }, () => process.exit(0));

@@ -1,11 +1,12 @@
 // The demo page's crash: two members of chat:lobby (user "demo"), one that joined and stopped
-// reading, and one that sends chat:send as fast as the acks come back.
+// reading, and one that sends chat:send as fast as the acks come back (8 in flight).
 import { mintJwt } from "../auth.mjs";
 import { connect, connected, destroy, stopReading } from "../clients.mjs";
 import { count, loops, pause } from "../kit.mjs";
 
-const lurkerLifetimeMs = 30_000;
-const text = "flood ".repeat(50);
+const lurkerLifetimeMs = 60_000;
+const inFlight = 8;
+const text = "flood ".repeat(250);
 
 async function joined(ctx, token) {
   const socket = connect(ctx, token);
@@ -31,10 +32,12 @@ export default async function chatFlood(ctx) {
   const sender = async () => {
     const socket = await joined(ctx, token);
     if (!socket) return;
-    while (!ctx.stopping && socket.connected) {
-      const answer = await socket.timeout(5000).emitWithAck("chat:send", { roomId: "lobby", text }).catch(() => null);
-      count(ctx, answer?.ok ? "sent" : answer ? `refused: ${answer.error?.code}` : "ack timeout");
-    }
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (!ctx.stopping && socket.connected) {
+        const answer = await socket.timeout(5000).emitWithAck("chat:send", { roomId: "lobby", text }).catch(() => null);
+        count(ctx, answer?.ok ? "sent" : answer ? `refused: ${answer.error?.code}` : "ack timeout");
+      }
+    }));
     if (!ctx.stopping) count(ctx, "sender disconnected");
     destroy(socket);
   };

@@ -1,13 +1,14 @@
 // Slow consumers: authenticated official clients that stop reading, while the REST API emits
-// 32 KB events to them every 20 ms (the "non-reading user gets REST emits").
+// 32 KB events to them every 10 ms (the "non-reading user gets REST emits"); each
+// consumer lives 90 s, long enough for 4,096 events to queue up behind its full socket.
 import { mintJwt } from "../auth.mjs";
 import { connect, connected, destroy, stopReading } from "../clients.mjs";
 import { emitRest, makeAgent } from "../http.mjs";
 import { count, loops, pause } from "../kit.mjs";
 
 const consumers = 8;
-const lifetimeMs = 30_000;
-const periodMs = 20;
+const lifetimeMs = 90_000;
+const periodMs = 10;
 const payload = { text: "x".repeat(32 * 1024) };
 
 export default async function slowConsumers(ctx) {
