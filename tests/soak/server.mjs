@@ -1,0 +1,82 @@
+// The server under soak: `switchboard serve` on the dev config, a free port and a fresh data
+// directory, its stdout and stderr in one log file. Readiness is /healthz answering; the end is
+// SIGTERM to its pid.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { sleep } from "./kit.mjs";
+
+// Polls `probe` every 50 ms until it returns a value other than undefined; throws after `timeoutMs`.
+async function until(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export async function startServer({ binary, config, dataDir, logFile }) {
+  const fd = fs.openSync(logFile, "a");
+  const args = ["serve", "--config", config, "--set", "server.port=0", "--set", `server.data_dir=${dataDir}`];
+  const child = spawn(binary, args, { stdio: ["ignore", fd, fd] });
+  fs.closeSync(fd);
+  const server = { pid: child.pid, exit: null };
+  server.exited = new Promise((resolve) => child.once("exit", (code, signal) => {
+    server.exit = { code, signal, at: Date.now() };
+    resolve(server.exit);
+  }));
+  const alive = () => {
+    if (server.exit) throw new Error(`the server exited (${server.exit.code ?? server.exit.signal}) while starting; see ${logFile}`);
+  };
+  const port = await until(() => {
+    alive();
+    return /listening on (\d+)/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
+  }, 60_000, "the server's port");
+  server.base = `http://127.0.0.1:${port}`;
+  await until(async () => {
+    alive();
+    const res = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    return res?.status === 200 ? true : undefined;
+  }, 60_000, "/healthz");
+  server.stop = async () => {
+    if (server.exit) return server.exit;
+    child.kill("SIGTERM");
+    const timeout = sleep(30_000).then(() => null);
+    if (await Promise.race([server.exited, timeout])) return server.exit;
+    child.kill("SIGKILL");
+    await server.exited;
+    return { ...server.exit, hung: true };
+  };
+  return server;
+}
+
+// The resident set of process `pid` in kB (VmRSS), or null once it is gone.
+export function rssKb(pid) {
+  try {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) || null;
+  } catch {
+    return null;
+  }
+}
+
+const sanitizer = /ERROR: (Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer|runtime error:/;
+
+// The log's size and its sanitizer reports (the first few lines of them), read in chunks.
+export async function scanLog(logFile) {
+  const { size } = fs.statSync(logFile);
+  const reports = [];
+  let count = 0;
+  let tail = "";
+  for await (const chunk of fs.createReadStream(logFile, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+    const lines = (tail + chunk).split("\n");
+    tail = lines.pop();
+    for (const line of lines) {
+      if (!sanitizer.test(line)) continue;
+      count++;
+      if (reports.length < 5) reports.push(line.slice(0, 300));
+    }
+  }
+  if (sanitizer.test(tail)) count++;
+  return { size, sanitizerReports: count, firstReports: reports };
+}

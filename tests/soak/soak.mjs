@@ -1,0 +1,153 @@
+// The soak (`make soak`; not part of `make test`):
+//   node tests/soak/soak.mjs --binary PATH [--minutes 20] [--out DIR]
+//     [--loads a,b,...] [--warmup S] [--settle S] [--cycles N] [--max-rss-mb 4096] [--keep-data]
+// Starts `switchboard serve` on config/dev.toml, a free port and a fresh data directory, and runs:
+//   1. warm-up (1 min, or 15% of a shorter run): the control client only; RSS baseline at its end;
+//   2. loads (what is left after warm-up and settle): every load of loads/ at once, one process each;
+//   3. settle (at most 3 min, or 20%): loads stopped, until only the control client's Engine.IO
+//      session is left (GET /metrics) and RSS stops falling;
+// then SIGTERM. The control client gets an event every 500 ms throughout. Checks: exit code 0,
+// no sanitizer report, every control event within 1 s, RSS within 10% of the baseline, log under
+// 50 MB, revoked sockets gone within 5 s, the connect cycles done. Exit code 0 only if all pass.
+// /metrics is kept in <out> after the loads and at the end. A server whose RSS passes
+// --max-rss-mb, or whose log passes 500 MB, ends the load phase early (the machine is shared).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { performance, monitorEventLoopDelay } from "node:perf_hooks";
+import { mintJwt, readSecrets } from "./auth.mjs";
+import { startControl } from "./control.mjs";
+import { sleep } from "./kit.mjs";
+import { allLoads, startLoads } from "./loads.mjs";
+import { checks, report } from "./report.mjs";
+import { rssKb, scanLog, startServer } from "./server.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const { values: opt } = parseArgs({
+  options: {
+    binary: { type: "string" }, minutes: { type: "string", default: "20" }, out: { type: "string" },
+    config: { type: "string", default: path.join(root, "config/dev.toml") }, loads: { type: "string", default: allLoads.join(",") },
+    warmup: { type: "string" }, settle: { type: "string" }, cycles: { type: "string" },
+    "max-rss-mb": { type: "string", default: "4096" }, "keep-data": { type: "boolean", default: false },
+  },
+});
+if (!opt.binary) throw new Error("usage: node tests/soak/soak.mjs --binary PATH [--minutes 20] [--out DIR]");
+const names = opt.loads.split(",").filter(Boolean);
+for (const name of names) if (!allLoads.includes(name)) throw new Error(`unknown load ${name}; loads: ${allLoads.join(", ")}`);
+
+const totalS = Number(opt.minutes) * 60;
+const warmupS = Number(opt.warmup ?? Math.min(60, 0.15 * totalS));
+const settleMaxS = Number(opt.settle ?? Math.min(180, 0.2 * totalS));
+const loadS = totalS - warmupS - settleMaxS;
+const cycles = Number(opt.cycles ?? Math.round((10_000 * Number(opt.minutes)) / 20));
+const out = path.resolve(opt.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-soak-")));
+fs.mkdirSync(out, { recursive: true });
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-soak-data-"));
+const logFile = path.join(out, "server.log");
+fs.rmSync(logFile, { force: true });
+const binary = path.resolve(opt.binary);
+const secrets = readSecrets(opt.config);
+console.log(`soak: ${binary}, warm-up ${warmupS} s, loads ${loadS} s (${names.join(", ")}), settle up to ${settleMaxS} s; out ${out}`);
+
+const start = performance.now();
+const elapsedS = () => Math.round((performance.now() - start) / 1000);
+let phase = "start";
+const samples = [];
+let aborted = null;
+let abortLoads;
+const loadsAborted = new Promise((resolve) => { abortLoads = resolve; });
+const sample = () => {
+  const kb = rssKb(server.pid);
+  if (kb) samples.push({ atS: elapsedS(), phase, kb });
+  const logSize = fs.statSync(logFile).size;
+  const why = kb > Number(opt["max-rss-mb"]) * 1024 ? `RSS ${Math.round(kb / 1024)} MB over --max-rss-mb`
+    : logSize > 500 * 1024 * 1024 ? `log ${Math.round(logSize / 1048576)} MB over 500 MB` : null;
+  if (why && phase === "loads" && !aborted) {
+    aborted = `${why}, ${elapsedS()} s in`;
+    abortLoads();
+  }
+  return kb;
+};
+const status = (line) => console.log(`[${String(elapsedS()).padStart(5)} s] ${line}`);
+
+const server = await startServer({ binary, config: opt.config, dataDir, logFile });
+// GET /metrics, kept in <out>/metrics-<name>.txt; null when the server does not answer.
+const scrape = async (name) => {
+  const res = await fetch(`${server.base}/metrics`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+  const text = res?.status === 200 ? await res.text() : null;
+  if (text) fs.writeFileSync(path.join(out, `metrics-${name}.txt`), text);
+  return text;
+};
+const sessions = (metrics) => Number(/^switchboard_engine_sessions (\d+)/m.exec(metrics ?? "")?.[1] ?? NaN);
+status(`server pid ${server.pid} on ${server.base}`);
+const ticker = setInterval(sample, 2000);
+const lag = monitorEventLoopDelay({ resolution: 20 });
+lag.enable();
+let crashed = null;
+server.exited.then(() => {
+  if (phase !== "stopping") crashed = { phase, atS: elapsedS() };
+  if (["start", "warmup", "loads"].includes(phase)) aborted ??= `the server exited during ${phase}, ${elapsedS()} s in`;
+  if (crashed) status(`THE SERVER EXITED (${server.exit.code ?? server.exit.signal}) during ${phase}`);
+  abortLoads();
+});
+const control = await startControl({ base: server.base, token: mintJwt(secrets.jwtSecret, "control"), apiKey: secrets.apiKey, phase: () => phase });
+
+phase = "warmup";
+await Promise.race([sleep(warmupS * 1000), server.exited]);
+sample();
+const warm = samples.filter((s) => s.phase === "warmup" && s.atS >= elapsedS() - 15).map((s) => s.kb).sort((a, b) => a - b);
+const baselineKb = warm[Math.floor(warm.length / 2)] ?? null;
+status(`baseline RSS ${baselineKb} kB`);
+
+let loadStats = {};
+if (!crashed) {
+  phase = "loads";
+  const running = startLoads(names, {
+    base: server.base, host: "127.0.0.1", port: Number(new URL(server.base).port), jwtSecret: secrets.jwtSecret,
+    apiKey: secrets.apiKey, binary, sqlite: path.join(dataDir, "sessions.db"), loadSeconds: loadS, cycles,
+  });
+  const progress = setInterval(() => status(`RSS ${samples.at(-1)?.kb} kB; ${running.loads.map((l) => `${l.name} ${brief(l.stats)}`).join("; ")}`), 30_000);
+  await Promise.race([sleep(loadS * 1000), loadsAborted]);
+  clearInterval(progress);
+  phase = "stopping loads";
+  loadStats = await running.stop();
+  status(`loads stopped; ${sessions(await scrape("after-loads"))} Engine.IO sessions left`);
+}
+
+phase = "settle";
+const settleStart = elapsedS();
+let sessionsLeft = null;
+while (!crashed && elapsedS() - settleStart < settleMaxS) {
+  await sleep(2000);
+  sample();
+  sessionsLeft = sessions(await scrape("settle"));
+  const settle = samples.filter((s) => s.phase === "settle");
+  const recent = settle.filter((s) => s.atS >= elapsedS() - 10);
+  const before = settle.filter((s) => s.atS < elapsedS() - 10).map((s) => s.kb);
+  // Done once only the control client's session is left and the last 10 s brought no new low
+  // (by 1%) below what came before.
+  if (sessionsLeft <= 1 && before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
+}
+const finalKb = crashed ? null : sample();
+await scrape("final");
+const controlSummary = await control.stop();
+phase = "stopping";
+clearInterval(ticker);
+const exit = await server.stop();
+lag.disable();
+const scan = await scanLog(logFile);
+if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
+
+const rss = { baselineKb, finalKb, peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null, settleS: elapsedS() - settleStart, sessionsLeft };
+const list = checks({ exit, crashed, scan, rss, control: controlSummary, loads: loadStats, aborted });
+report(out, list, {
+  binary, minutes: Number(opt.minutes), phases: { warmupS, loadS, settleMaxS }, cycles, exit, crashed, aborted, rss, log: scan,
+  control: controlSummary, driverEventLoopMaxMs: Math.round(lag.max / 1e6), loads: loadStats, rssSamples: samples,
+});
+process.exit(list.every((c) => c.pass) ? 0 : 1);
+
+function brief(stats) {
+  return JSON.stringify(Object.fromEntries(Object.entries(stats).filter(([, v]) => typeof v === "number")));
+}
