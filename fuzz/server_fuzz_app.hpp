@@ -1,0 +1,13 @@
+#pragma once
+// The in-process server of the whole-server fuzzer: an http::server on 127.0.0.1 with one shard
+// and a sio::server whose namespaces and handlers reach the paths a client can drive (acks, rooms,
+// broadcasts, acks asked of clients, binary, refusing middleware, handlers that disconnect or
+// throw). Timeouts are short so that the sessions each input leaves behind end soon.
+#include <cstdint>
+
+namespace switchboard::fuzz {
+
+// Starts the server on first call (from one thread) and returns its port. It runs until exit.
+std::uint16_t start_server();
+
+}  // namespace switchboard::fuzz
