@@ -22,6 +22,8 @@
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -221,8 +223,13 @@ class run {
   }
 
   // Whatever the server still sends, until each connection is quiet, closed or out of time.
+  // SERVER_FUZZ_TRACE=1 prints it, to see what a reproducer does.
   void drain() {
-    for (const auto& c : sockets_) c->read(drain_quiet, drain_limit);
+    static const bool trace = std::getenv("SERVER_FUZZ_TRACE") != nullptr;
+    for (const auto& c : sockets_) {
+      c->read(drain_quiet, drain_limit);
+      if (trace) std::fprintf(stderr, "--- connection received:\n%.*s\n", static_cast<int>(c->received().size()), c->received().data());
+    }
   }
 
  private:

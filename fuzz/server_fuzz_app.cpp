@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "switchboard/http/secure_random.hpp"
 #include "switchboard/http/server.hpp"
 #include "switchboard/log/log.hpp"
 #include "switchboard/sio/server.hpp"
@@ -198,6 +199,10 @@ running& instance() {
 
 std::uint16_t start_server() {
   static const bool stops_at_exit = [] {
+    // OpenSSL registers its cleanup when first used: before ours, so that it runs after the shard
+    // has stopped and freed its thread's OpenSSL state (or LeakSanitizer reports that state).
+    unsigned char warm[1];
+    http::secure_random(warm);
     instance();
     // Stop the shard before static destructors run under it.
     return std::atexit([] { instance().http->stop(); }) == 0;
