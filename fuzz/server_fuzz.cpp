@@ -18,6 +18,10 @@
 //             f / g first fragment of a text / binary message, n continuation, e final
 //             continuation, u unmasked text, r raw bytes; any other byte is the frame's first
 //             byte as is. Without a WebSocket the part is POSTed whole.
+//
+// Run (fuzz tree): build-fuzz/bin/server_fuzz -dict=fuzz/server.dict <scratch dir> fuzz/corpus/server
+// (`make fuzz` does it for longer). SERVER_FUZZ_TRACE=1 build-fuzz/bin/server_fuzz <input> prints
+// what each connection of that input received.
 #include <chrono>
 #include <csignal>
 #include <cstddef>

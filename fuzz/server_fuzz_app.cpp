@@ -124,6 +124,11 @@ void install_events(sio::socket& socket, sio::server& io) {
     seen = seen.is_int64() ? seen.get_int64() + 1 : 1;
     if (event == "any-bye") s.disconnect();
   });
+  // A second listener holding heap state: called after the first one's disconnect dropped the
+  // listeners, it would read freed memory, which ASan reports.
+  socket.on_any([last = std::make_shared<std::string>()](sio::socket&, const std::string& event, sio::arguments&) {
+    *last = event;
+  });
   socket.on_disconnecting([](sio::socket& s, std::string_view) {
     if (s.rooms().size() > 1) s.to("room").emit("left");
   });
