@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <vector>
 
 namespace switchboard::fuzz {
 namespace {
@@ -16,11 +17,14 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr std::size_t max_kept = 256 * 1024;  // of received bytes; the rest is read and dropped
 
-int wait_for(int fd, short events, clock::time_point until) {
+int milliseconds_until(clock::time_point until) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+int wait_for(int fd, short events, clock::time_point until) {
   pollfd p{.fd = fd, .events = events, .revents = 0};
-  const int n = ::poll(&p, 1, left > 0 ? static_cast<int>(left) : 0);
-  return n > 0 ? p.revents : 0;
+  return ::poll(&p, 1, milliseconds_until(until)) > 0 ? p.revents : 0;
 }
 
 }  // namespace
@@ -92,6 +96,28 @@ void loopback_client::read(std::chrono::milliseconds quiet, std::chrono::millise
     const auto until = std::min(end, clock::now() + quiet);
     if (!(wait_for(fd_, POLLIN, until) & (POLLIN | POLLHUP | POLLERR))) return;
     read_available();
+    if (clock::now() >= end) return;
+  }
+}
+
+void loopback_client::read_all(std::span<const std::unique_ptr<loopback_client>> clients,
+                               std::chrono::milliseconds quiet, std::chrono::milliseconds limit) {
+  const auto end = clock::now() + limit;
+  std::vector<pollfd> fds;
+  std::vector<loopback_client*> readers;
+  while (true) {
+    fds.clear();
+    readers.clear();
+    for (const auto& c : clients) {
+      if (!c->usable()) continue;
+      fds.push_back({.fd = c->fd_, .events = POLLIN, .revents = 0});
+      readers.push_back(c.get());
+    }
+    if (fds.empty()) return;
+    if (::poll(fds.data(), fds.size(), milliseconds_until(std::min(end, clock::now() + quiet))) <= 0) return;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) readers[i]->read_available();
+    }
     if (clock::now() >= end) return;
   }
 }

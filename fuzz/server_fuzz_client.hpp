@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,10 @@ class loopback_client {
   bool write(std::string_view bytes, std::chrono::milliseconds patience);
   // Reads until the server closes, `done` holds, nothing arrives for `quiet`, or `limit` passes.
   void read(std::chrono::milliseconds quiet, std::chrono::milliseconds limit, const done_fn& done = {});
+
+  // Reads from all of `clients` until none has had anything for `quiet`, or `limit` has passed.
+  static void read_all(std::span<const std::unique_ptr<loopback_client>> clients, std::chrono::milliseconds quiet,
+                       std::chrono::milliseconds limit);
 
   // What arrived and was not consumed yet (capped: the fuzzer only parses beginnings).
   std::string_view received() const noexcept { return in_; }
