@@ -21,7 +21,7 @@
 //
 // Run (fuzz tree): build-fuzz/bin/server_fuzz -dict=fuzz/server.dict <scratch dir> fuzz/corpus/server
 // (`make fuzz` does it for longer). SERVER_FUZZ_TRACE=1 build-fuzz/bin/server_fuzz <input> prints
-// what each connection of that input received.
+// what each connection of that input received (waiting up to 1 s).
 #include <chrono>
 #include <csignal>
 #include <cstddef>
@@ -227,10 +227,10 @@ class run {
   }
 
   // Whatever the server still sends, until each connection is quiet, closed or out of time.
-  // SERVER_FUZZ_TRACE=1 prints it, to see what a reproducer does.
+  // SERVER_FUZZ_TRACE=1 prints it, to see what a reproducer does, and waits longer for late answers.
   void drain() {
     static const bool trace = std::getenv("SERVER_FUZZ_TRACE") != nullptr;
-    loopback_client::read_all(sockets_, drain_quiet, drain_limit);
+    loopback_client::read_all(sockets_, trace ? 300ms : drain_quiet, trace ? 1000ms : drain_limit);
     for (const auto& c : sockets_) {
       if (trace) std::fprintf(stderr, "--- connection received:\n%.*s\n", static_cast<int>(c->received().size()), c->received().data());
     }
