@@ -306,8 +306,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  run r;
-  for (const std::string_view text : split(input, "\n===\n", max_connections)) r.connection(text);
-  r.drain();
+  {
+    run r;
+    for (const std::string_view text : split(input, "\n===\n", max_connections)) r.connection(text);
+    r.drain();
+  }
+  // The connections are closed: let the server take that in (twice: a close may queue more work).
+  switchboard::fuzz::settle();
+  switchboard::fuzz::settle();
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <stdexcept>
 
@@ -214,6 +215,16 @@ std::uint16_t start_server() {
   }();
   static_cast<void>(stops_at_exit);
   return instance().http->port();
+}
+
+void settle() {
+  http::shard_pool& shards = instance().http->shards();
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    auto ran = std::make_shared<std::promise<void>>();
+    auto done = ran->get_future();
+    boost::asio::post(shards.shard(i), [ran] { ran->set_value(); });
+    done.wait_for(100ms);
+  }
 }
 
 }  // namespace switchboard::fuzz

@@ -10,4 +10,8 @@ namespace switchboard::fuzz {
 // Starts the server on first call (from one thread) and returns its port. It runs until exit.
 std::uint16_t start_server();
 
+// Returns once the shard has run what was queued before the call (or after 100 ms): a crash that
+// the input's last bytes cause then happens while libFuzzer still knows that input.
+void settle();
+
 }  // namespace switchboard::fuzz
