@@ -54,6 +54,10 @@ loopback_client::~loopback_client() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void loopback_client::shutdown_write() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+}
+
 bool loopback_client::read_available() {
   char buffer[16 * 1024];
   bool any = false;

@@ -26,6 +26,8 @@ class loopback_client {
 
   // Writes all of `bytes`, reading meanwhile, unless the server closes or takes nothing for `patience`.
   bool write(std::string_view bytes, std::chrono::milliseconds patience);
+  // Sends FIN: the server reads what is left, then closes (or not: a held request may not notice).
+  void shutdown_write();
   // Reads until the server closes, `done` holds, nothing arrives for `quiet`, or `limit` passes.
   void read(std::chrono::milliseconds quiet, std::chrono::milliseconds limit, const done_fn& done = {});
 
