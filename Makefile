@@ -1,6 +1,6 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
 .DEFAULT_GOAL := help
-.PHONY: help deps build debug asan fuzz-build run test fuzz bench clean
+.PHONY: help deps build debug asan fuzz-build run test fuzz soak bench clean
 
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
@@ -14,6 +14,7 @@ help:
 	@echo "make run    install what is missing, build, start the server on its embedded defaults"
 	@echo "make test   install what is missing, build, run every test (unit, sanitizers, fuzz smoke, integration, e2e)"
 	@echo "make fuzz   run each fuzzer for $(LONG_FUZZ_SECONDS) s"
+	@echo "make soak   $(SOAK_MINUTES) minutes of hostile load against the ASan build of the server (docs/SECURITY.md)"
 	@echo "make bench  codec micro-benchmarks and every server scenario, side by side with Node.js (docs/BENCHMARKS.md)"
 	@echo "make debug  Debug build in $(DEBUG_DIR)/"
 
@@ -54,6 +55,11 @@ test: asan fuzz-build build
 fuzz: FUZZ_SECONDS := $(LONG_FUZZ_SECONDS)
 fuzz: fuzz-build
 	@cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
+
+# Hostile clients against the sanitized server binary, with a healthy control client throughout.
+SOAK_MINUTES ?= 20
+soak: asan
+	@node tests/soak/soak.mjs --binary $(CURDIR)/$(ASAN_DIR)/bin/switchboard --minutes $(SOAK_MINUTES) --out $(CURDIR)/$(ASAN_DIR)/soak
 
 # The codec micro-benchmarks, then every server scenario side by side (docs/BENCHMARKS.md).
 BENCH_SCENARIOS ?= fanout users connect idle polling scale cluster

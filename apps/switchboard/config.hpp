@@ -25,6 +25,8 @@ struct config {
     std::uint16_t port = 3000;
     std::size_t threads = 0;
     std::string data_dir = "var";
+    // Whether X-Forwarded-For names the client (its last entry): only behind a proxy that appends it.
+    bool trust_proxy = false;
   } server;
   struct {
     std::string cert;
@@ -59,6 +61,35 @@ struct config {
   struct {
     std::map<std::string, std::string> keys;  // name -> key, for POST /api/v1/emit
   } api;
+  // What one client may hold or send (docs/SECURITY.md). The defaults are the layers' own.
+  struct {
+    // TCP connections: in all (0: the process's descriptor limit minus a reserve), per client
+    // address, and still sending their first request header; the header's deadline.
+    std::size_t connections = 0;
+    std::size_t connections_per_address = 256;
+    std::size_t header_connections = 1024;
+    std::chrono::milliseconds header_timeout{10'000};
+    // Each session's outbound queue: over either, the overflow policy ("close" or "drop").
+    std::size_t outbound_packets = 4096;
+    std::size_t outbound_bytes = std::size_t{4} << 20;
+    std::string overflow = "close";
+    // Engine.IO sessions and handshakes per client address (loopback peers are exempt from every
+    // per-address limit unless exempt_loopback = false).
+    std::size_t sessions_per_address = 1000;
+    std::size_t handshakes_per_second = 20;
+    std::size_t handshake_burst = 100;
+    bool exempt_loopback = true;
+    // Engine.IO sessions whose client has not authenticated yet.
+    std::size_t unauthenticated_sessions = 10'000;
+    std::size_t unauthenticated_bytes = std::size_t{64} << 20;
+    std::chrono::milliseconds pre_auth_timeout{10'000};
+    // Inbound events per socket: a token bucket; over it "drop" (counted) or "disconnect".
+    std::size_t events_per_second = 100;
+    std::size_t event_burst = 200;
+    std::string event_flood = "drop";
+    std::size_t pending_acks = 1024;  // per socket
+    std::size_t parked_attachment_bytes = 1'000'000;
+  } limits;
   struct {
     std::size_t max_text = 2000;
   } chat;

@@ -1,6 +1,7 @@
 #include "metrics.hpp"
 
 #include "routes.hpp"
+#include "switchboard/log/sampled.hpp"
 
 namespace switchboard::app {
 namespace {
@@ -43,9 +44,66 @@ void render_cluster(std::string& out, const cluster::redis_adapter_stats& s) {
          s.received);
 }
 
+// What each limit refused or dropped (docs/SECURITY.md has what the client sees for each).
+void render_limits(std::string& out, const engine::server::traffic& t, realtime::server& rt) {
+  sio::server& io = rt.io();
+  metric(out, "switchboard_queue_byte_overflows_total", "counter",
+         "Sends that found a session's outbound queue over limits.outbound_bytes.", t.byte_overflows);
+  metric(out, "switchboard_queued_bytes", "gauge", "Bytes waiting in the sessions' outbound queues.", t.queued_bytes);
+  out += "# HELP switchboard_handshakes_refused_total Engine.IO handshakes refused by a limit (429 or 503).\n"
+         "# TYPE switchboard_handshakes_refused_total counter\n";
+  out += "switchboard_handshakes_refused_total{limit=\"sessions_per_address\"} " + std::to_string(t.refused_address_sessions) + "\n";
+  out += "switchboard_handshakes_refused_total{limit=\"handshakes_per_second\"} " + std::to_string(t.refused_handshake_rate) + "\n";
+  out += "switchboard_handshakes_refused_total{limit=\"unauthenticated\"} " + std::to_string(t.refused_unauthenticated) + "\n";
+  metric(out, "switchboard_pre_auth_timeouts_total", "counter",
+         "Sessions closed for not authenticating within limits.pre_auth_timeout.", t.pre_auth_timeouts);
+  metric(out, "switchboard_probe_abuse_total", "counter", "WebSocket upgrades closed for a repeated 2probe.", t.probe_abuse);
+  metric(out, "switchboard_unauthenticated_sessions", "gauge", "Engine.IO sessions not yet authenticated.",
+         io.engine().unauthenticated_sessions());
+  metric(out, "switchboard_unauthenticated_bytes", "gauge", "Bytes held by sessions not yet authenticated.",
+         io.engine().unauthenticated_bytes());
+  metric(out, "switchboard_events_dropped_total", "counter", "Inbound events over a socket's token bucket, dropped.",
+         io.dropped_events());
+  metric(out, "switchboard_event_limit_disconnects_total", "counter",
+         "Sockets disconnected for exceeding the event rate (event_flood = \"disconnect\").", io.event_limit_disconnects());
+  metric(out, "switchboard_handler_errors_total", "counter", "User handlers that threw (logged; their socket closed).",
+         io.handler_errors());
+  metric(out, "switchboard_attachment_refusals_total", "counter",
+         "Connections closed for binary before CONNECT or over limits.parked_attachment_bytes.", io.attachment_refusals());
+  metric(out, "switchboard_dynamic_namespaces", "gauge", "Dynamic namespaces alive.", io.dynamic_namespaces_alive());
+  metric(out, "switchboard_sessions_revoked_total", "counter", "Session revocations applied to live sockets.",
+         rt.revocations_applied());
+  metric(out, "switchboard_revocation_errors_total", "counter", "Failed reads of the session store's revocation log.",
+         rt.revocation_errors());
+  metric(out, "switchboard_log_records_suppressed_total", "counter", "Repeated warnings counted, not written (sampling).",
+         log::suppressed_total());
+}
+
+void render_connections(std::string& out, const http::server& http) {
+  const http::server_stats s = http.stats();
+  metric(out, "switchboard_connections", "gauge", "TCP connections open.", s.connections_open);
+  metric(out, "switchboard_connections_limit", "gauge", "limits.connections in force.", http.max_connections());
+  out += "# HELP switchboard_connections_refused_total Connections answered 503 and closed by a limit.\n"
+         "# TYPE switchboard_connections_refused_total counter\n";
+  out += "switchboard_connections_refused_total{limit=\"connections\"} " + std::to_string(s.refused_total_limit) + "\n";
+  out += "switchboard_connections_refused_total{limit=\"connections_per_address\"} " + std::to_string(s.refused_per_ip_limit) + "\n";
+  out += "switchboard_connections_refused_total{limit=\"header_connections\"} " + std::to_string(s.refused_header_phase_limit) + "\n";
+  metric(out, "switchboard_header_timeouts_total", "counter", "Connections closed at limits.header_timeout.",
+         s.header_timeouts);
+  metric(out, "switchboard_accept_errors_total", "counter", "Failed accepts (out of descriptors: EMFILE, ENFILE).",
+         s.accept_errors);
+  metric(out, "switchboard_framing_refused_total", "counter",
+         "Requests refused for their framing (Transfer-Encoding, Content-Length).", s.framing_refused);
+  metric(out, "switchboard_websocket_queue_overflows_total", "counter",
+         "WebSocket connections dropped for their outbound queue.", s.websocket_queue_overflows);
+  metric(out, "switchboard_websocket_pongs_replaced_total", "counter",
+         "Pongs superseded by a newer ping before they were sent.", s.websocket_pongs_replaced);
+}
+
 }  // namespace
 
 void metrics::watch(realtime::server& server) {
+  watched_ = &server;
   server.io().on_connection([self = weak_from_this()](sio::socket& s) {
     auto m = self.lock();
     if (!m) return;
@@ -72,7 +130,7 @@ void metrics::attempt(std::string_view outcome) {
   ++attempts_[std::string(outcome)];
 }
 
-std::string metrics::render(const engine::server& engine) const {
+std::string metrics::render(const engine::server& engine, const http::server& http) const {
   std::string out;
   out += "# HELP switchboard_build_info Build information.\n# TYPE switchboard_build_info gauge\n";
   out += std::string("switchboard_build_info{version=\"") + SWITCHBOARD_VERSION + "\"} 1\n";
@@ -105,13 +163,16 @@ std::string metrics::render(const engine::server& engine) const {
   counter("switchboard_events_received_total", "Events received from clients.", received_.load(std::memory_order_relaxed));
   counter("switchboard_events_emitted_total", "Emissions through the realtime emitter.", emits.emitted);
   counter("switchboard_emit_failures_total", "Emissions that failed (logged as warnings).", emits.failed);
+  render_connections(out, http);
+  if (watched_) render_limits(out, traffic, *watched_);
   if (cluster_stats_) render_cluster(out, cluster_stats_());
   return out;
 }
 
-std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine) {
-  return std::make_shared<function_route>([m, &engine](http::exchange_ptr ex) {
-    auto res = http::make_response(ex->req(), boost::beast::http::status::ok, m->render(engine),
+std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine,
+                                                const http::server& http) {
+  return std::make_shared<function_route>([m, &engine, &http](http::exchange_ptr ex) {
+    auto res = http::make_response(ex->req(), boost::beast::http::status::ok, m->render(engine, http),
                                    "text/plain; version=0.0.4; charset=utf-8");
     stamp(ex->req(), res);
     ex->respond(std::move(res));

@@ -1,7 +1,8 @@
 #pragma once
 // GET /metrics: the Prometheus text format. Connected sockets by namespace and transport (at
 // connect), connection attempts by outcome, events received and emitted, emit failures, Engine.IO
-// sessions, build info, and in a cluster the Redis state and counters. Counters are updated on connect and disconnect, never per message under
+// sessions, build info, every limit's refusals (docs/SECURITY.md), and in a cluster the Redis
+// state and counters. Counters are updated on connect and disconnect, never per message under
 // a lock (received events are an atomic).
 #include <atomic>
 #include <map>
@@ -10,7 +11,7 @@
 #include <string>
 
 #include "switchboard/cluster/redis_adapter.hpp"
-#include "switchboard/http/websocket_channel.hpp"
+#include "switchboard/http/server.hpp"
 #include "switchboard/realtime/server.hpp"
 
 namespace switchboard::app {
@@ -23,7 +24,7 @@ class metrics : public std::enable_shared_from_this<metrics> {
   void watch(std::function<cluster::redis_adapter_stats()> cluster_stats) { cluster_stats_ = std::move(cluster_stats); }
   // For auth::guard_options::on_attempt.
   void attempt(std::string_view outcome);
-  std::string render(const engine::server& engine) const;
+  std::string render(const engine::server& engine, const http::server& http) const;
 
  private:
   mutable std::mutex mutex_;  // connects, disconnects, attempts and scrapes only
@@ -31,8 +32,12 @@ class metrics : public std::enable_shared_from_this<metrics> {
   std::map<std::string, std::uint64_t> attempts_;
   std::atomic<std::uint64_t> received_{0};
   std::function<cluster::redis_adapter_stats()> cluster_stats_;  // empty: a single node
+  // Read at scrape for the limits' counters; scrapes end with the http server, before it goes.
+  realtime::server* watched_ = nullptr;
 };
 
-std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine);
+// `http` gives the listener's counters; both servers outlive the scrapes.
+std::shared_ptr<http::route> make_metrics_route(std::shared_ptr<const metrics> m, const engine::server& engine,
+                                                const http::server& http);
 
 }  // namespace switchboard::app

@@ -12,6 +12,7 @@
 #include "cluster_node.hpp"
 #include "demo_page.hpp"
 #include "emit_api.hpp"
+#include "limits.hpp"
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
@@ -76,6 +77,7 @@ void serve(const config& c) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   http::server_options http_options{.address = c.server.address, .port = c.server.port, .threads = c.server.threads};
+  apply_limits(c, http_options);
   if (!c.tls.cert.empty()) http_options.tls = http::tls_options{.certificate_chain_file = c.tls.cert, .private_key_file = c.tls.key};
   http::server http(http_options);
   std::filesystem::create_directories(c.server.data_dir);
@@ -85,6 +87,7 @@ void serve(const config& c) {
   realtime::options options;
   if (cluster_node) options.sio.adapter_factory = cluster_node->make_factory();
   options.sio.engine.cors.origins = c.cors.origins;
+  apply_limits(c, options.sio);
   options.auth = users;
   options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
   options.revocation_poll = c.auth.revocation_poll;
@@ -103,7 +106,7 @@ void serve(const config& c) {
   }
   chat::install(*realtime_server, chat_store, {.max_text = c.chat.max_text});
   mount_routes(http, cluster_node.get());
-  http.mount("/metrics", make_metrics_route(counters, realtime_server->io().engine()));
+  http.mount("/metrics", make_metrics_route(counters, realtime_server->io().engine(), http));
   http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
   http.mount("/", make_demo_route(development ? mint_token(c, "demo", c.auth.demo_token_ttl) : std::string()));
   http.mount("/api/v1/chat/", make_chat_api(chat_store, std::make_shared<const auth::authenticator>(std::move(users)),

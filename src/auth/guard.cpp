@@ -8,7 +8,7 @@
 #include <set>
 
 #include "switchboard/auth/error.hpp"
-#include "switchboard/log/sampled.hpp"
+#include "switchboard/log/log.hpp"
 
 namespace switchboard::auth {
 namespace {
@@ -31,11 +31,10 @@ sio::connect_error refusal(std::error_code ec, const sio::socket& s) {
   };
 }
 
-// Sampled per client address and refusal: a client retrying a bad token in a loop writes one
-// record per window.
+// Not sampled: one record per connection attempt is the audit trail, and attempts are bounded
+// by the engine's per-address handshake rate.
 void log_refusal(const sio::socket& s, std::error_code ec) {
-  const std::string source = s.session().remote().address().to_string() + " " + std::string(code_name(ec));
-  log::warn_sampled(source, "connection refused", {{"code", code_name(ec)},
+  log::warn("connection refused", {{"code", code_name(ec)},
                                    {"reason", ec.message()},
                                    {"nsp", s.nsp()},
                                    {"transport", transport_name(s)},
@@ -107,8 +106,8 @@ struct guard::state {
 
   // Tells the socket why, then disconnects it.
   void end(sio::socket& s, std::string_view reason) {
-    log::info("credential ended, disconnecting", {{"reason", reason},
-                                                 {"user_id", user_id_of(s).value_or("-")},
+    log::info(reason == "token_expired" ? "token expired, disconnecting" : "session revoked, disconnecting",
+              {{"user_id", user_id_of(s).value_or("-")},
                                                  {"socket_id", s.id()},
                                                  {"correlation_id", s.correlation_id()}});
     if (opts.on_ended) opts.on_ended(reason);

@@ -19,7 +19,7 @@ connection_limits::refusal connection_limits::admit(const boost::asio::ip::addre
     counters::bump(stats.refused_header_phase_limit);
     return refusal::header_phase;
   }
-  {
+  if (counted_per_ip(peer)) {
     std::lock_guard lock(mutex_);
     std::size_t& n = per_ip_[peer];
     if (n >= max_per_ip_) {
@@ -36,6 +36,7 @@ connection_limits::refusal connection_limits::admit(const boost::asio::ip::addre
 
 void connection_limits::release(const boost::asio::ip::address& peer) noexcept {
   stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
+  if (!counted_per_ip(peer)) return;
   std::lock_guard lock(mutex_);
   const auto it = per_ip_.find(peer);
   if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);

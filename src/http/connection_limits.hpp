@@ -30,8 +30,8 @@ struct counters {
 // admit() on the accept thread only; release() and leave_header_phase() from any thread.
 class connection_limits {
  public:
-  connection_limits(std::size_t total, std::size_t per_ip, std::size_t header_phase)
-      : max_total_(total), max_per_ip_(per_ip), max_header_phase_(header_phase) {}
+  connection_limits(std::size_t total, std::size_t per_ip, std::size_t header_phase, bool exempt_loopback)
+      : max_total_(total), max_per_ip_(per_ip), max_header_phase_(header_phase), exempt_loopback_(exempt_loopback) {}
 
   enum class refusal { none, total, per_ip, header_phase };
 
@@ -47,6 +47,11 @@ class connection_limits {
   const std::size_t max_total_;
   const std::size_t max_per_ip_;
   const std::size_t max_header_phase_;
+  const bool exempt_loopback_;  // loopback peers are not counted per address (a local proxy's)
+  bool counted_per_ip(const boost::asio::ip::address& peer) const noexcept {
+    return max_per_ip_ != 0 && !(exempt_loopback_ && peer.is_loopback());
+  }
+
   std::atomic<std::size_t> header_phase_{0};
   std::mutex mutex_;
   std::unordered_map<boost::asio::ip::address, std::size_t> per_ip_;  // guarded by mutex_

@@ -94,7 +94,8 @@ struct server::impl {
   void open_limits() {
     limits = std::make_shared<detail::connection_limits>(resolve_max_connections(options.max_connections),
                                                          options.max_connections_per_ip,
-                                                         options.max_header_phase_connections);
+                                                         options.max_header_phase_connections,
+                                                         options.exempt_loopback);
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
 

@@ -116,7 +116,7 @@ void client::admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespa
   connect_timer_.cancel();
   if (!admitted_) {
     admitted_ = true;
-    on_first_admission();
+    session_->mark_authenticated();  // ends the engine's pre-auth budget and timer for this session
   }
   s->on_closed = [weak = weak_from_this()](socket_impl& closed) {
     if (auto self = weak.lock()) self->sockets_.erase(closed.nsp());
@@ -129,10 +129,6 @@ void client::admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespa
   }
   if (nsp->on_connection && s->connected()) s->guarded_or_close("connection", [&] { nsp->on_connection(*s); });
 }
-
-// Left for the engine's hook (session::mark_authenticated() or the like) once that layer has it:
-// from here on the session is no longer an unauthenticated one.
-void client::on_first_admission() {}
 
 void client::refuse(const std::string& nsp, const connect_error& error) {
   wsio::packet p;

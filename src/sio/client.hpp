@@ -30,7 +30,6 @@ class client final : public std::enable_shared_from_this<client> {
   // Closes the connection for binary it may not park (before CONNECT, or over the bound).
   void refuse_attachments(std::string_view reason);
   // The first socket of this connection was admitted: the engine session is authenticated.
-  void on_first_admission();
 
   engine::session_ptr session_;
   namespace_lookup lookup_;

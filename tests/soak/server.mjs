@@ -18,7 +18,10 @@ async function until(probe, timeoutMs, what) {
 
 export async function startServer({ binary, config, dataDir, logFile }) {
   const fd = fs.openSync(logFile, "a");
-  const args = ["serve", "--config", config, "--set", "server.port=0", "--set", `server.data_dir=${dataDir}`];
+  // The hostile loads come from 127.0.0.2 and up: loopback, which the per-address limits exempt by
+  // default (a local proxy's); the soak holds them to the limits a remote client meets.
+  const args = ["serve", "--config", config, "--set", "server.port=0", "--set", `server.data_dir=${dataDir}`,
+                "--set", "limits.exempt_loopback=false"];
   const child = spawn(binary, args, { stdio: ["ignore", fd, fd] });
   fs.closeSync(fd);
   const server = { pid: child.pid, exit: null };

@@ -33,7 +33,10 @@ struct server_options {
   // Open connections (HTTP, WebSocket, still shaking hands). 0: the soft RLIMIT_NOFILE read at
   // start() minus a reserve of 64; a larger value is lowered to that too.
   std::size_t max_connections = 0;
-  std::size_t max_connections_per_ip = 256;
+  std::size_t max_connections_per_ip = 256;  // 0: no limit
+  // Loopback peers are not limited per address: behind a local proxy every client would share
+  // 127.0.0.1's (the engine's per-address limits make the same exception).
+  bool exempt_loopback = true;
   // From accept (and TLS handshake) to the end of a request's header, and from the end of one
   // answer to the next request's header on a keep-alive connection: a client slower than this
   // is disconnected without an answer. Capped by idle_timeout.

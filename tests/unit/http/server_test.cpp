@@ -133,6 +133,7 @@ TEST_F(ServerTest, ChunkedBodiesStillWork) {
 TEST_F(ServerTest, ConnectionsOverThePerAddressLimitAreAnswered503) {
   http::server_options options;
   options.max_connections_per_ip = 2;
+  options.exempt_loopback = false;  // the test's clients are on loopback
   start(options);
   raw_client a(port()), b(port());
   ASSERT_TRUE(eventually([&] { return stats().connections_open == 2; }));
@@ -141,6 +142,15 @@ TEST_F(ServerTest, ConnectionsOverThePerAddressLimitAreAnswered503) {
   EXPECT_TRUE(refused.input().starts_with("HTTP/1.1 503")) << refused.input();
   EXPECT_NE(refused.input().find(R"({"code":503,"message":)"), std::string::npos) << refused.input();
   EXPECT_EQ(stats().refused_per_ip_limit, 1u);
+}
+
+TEST_F(ServerTest, LoopbackPeersAreNotLimitedPerAddressByDefault) {
+  http::server_options options;
+  options.max_connections_per_ip = 2;
+  start(options);
+  raw_client a(port()), b(port()), c(port());
+  ASSERT_TRUE(eventually([&] { return stats().connections_open == 3; }));
+  EXPECT_EQ(stats().refused_per_ip_limit, 0u);
 }
 
 TEST_F(ServerTest, ConnectionsOverTheTotalLimitAreAnswered503AndFreedSlotsAreReused) {
