@@ -194,7 +194,8 @@ void socket_impl::close(std::string_view reason) {
   nsp_->index[shard_].remove(*this);
   auto pending = std::move(acks_);
   acks_.clear();
-  for (auto& [id, ack] : pending) {
+  for (auto& entry : pending) {
+    pending_ack& ack = entry.second;  // not a structured binding: clang 14 cannot capture one
     if (ack.timer) ack.timer->cancel();
     guarded("ack", [&] { ack.callback(errc::disconnected, {}); });
   }
