@@ -1,5 +1,8 @@
 #include "metrics.hpp"
 
+#include <initializer_list>
+#include <utility>
+
 #include "routes.hpp"
 #include "switchboard/log/sampled.hpp"
 
@@ -20,9 +23,25 @@ std::string label(std::string_view v) {
   return out;
 }
 
-void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
+void metric_header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
-         std::string(type) + "\n" + std::string(name) + " " + std::to_string(value) + "\n";
+         std::string(type) + "\n";
+}
+
+void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
+  metric_header(out, name, type, help);
+  out += std::string(name) + " " + std::to_string(value) + "\n";
+}
+
+// One counter or gauge with a value per value of `label_name`.
+void labelled_metric(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+                     std::string_view label_name,
+                     std::initializer_list<std::pair<std::string_view, std::uint64_t>> values) {
+  metric_header(out, name, type, help);
+  for (const auto& [value_label, value] : values) {
+    out += std::string(name) + "{" + std::string(label_name) + "=\"" + label(value_label) + "\"} " +
+           std::to_string(value) + "\n";
+  }
 }
 
 void render_cluster(std::string& out, const cluster::redis_adapter_stats& s) {
@@ -50,11 +69,11 @@ void render_limits(std::string& out, const engine::server::traffic& t, realtime:
   metric(out, "switchboard_queue_byte_overflows_total", "counter",
          "Sends that found a session's outbound queue over limits.outbound_bytes.", t.byte_overflows);
   metric(out, "switchboard_queued_bytes", "gauge", "Bytes waiting in the sessions' outbound queues.", t.queued_bytes);
-  out += "# HELP switchboard_handshakes_refused_total Engine.IO handshakes refused by a limit (429 or 503).\n"
-         "# TYPE switchboard_handshakes_refused_total counter\n";
-  out += "switchboard_handshakes_refused_total{limit=\"sessions_per_address\"} " + std::to_string(t.refused_address_sessions) + "\n";
-  out += "switchboard_handshakes_refused_total{limit=\"handshakes_per_second\"} " + std::to_string(t.refused_handshake_rate) + "\n";
-  out += "switchboard_handshakes_refused_total{limit=\"unauthenticated\"} " + std::to_string(t.refused_unauthenticated) + "\n";
+  labelled_metric(out, "switchboard_handshakes_refused_total", "counter",
+                  "Engine.IO handshakes refused by a limit (429 or 503).", "limit",
+                  {{"sessions_per_address", t.refused_address_sessions},
+                   {"handshakes_per_second", t.refused_handshake_rate},
+                   {"unauthenticated", t.refused_unauthenticated}});
   metric(out, "switchboard_pre_auth_timeouts_total", "counter",
          "Sessions closed for not authenticating within limits.pre_auth_timeout.", t.pre_auth_timeouts);
   metric(out, "switchboard_probe_abuse_total", "counter", "WebSocket upgrades closed for a repeated 2probe.", t.probe_abuse);
@@ -83,11 +102,11 @@ void render_connections(std::string& out, const http::server& http) {
   const http::server_stats s = http.stats();
   metric(out, "switchboard_connections", "gauge", "TCP connections open.", s.connections_open);
   metric(out, "switchboard_connections_limit", "gauge", "limits.connections in force.", http.max_connections());
-  out += "# HELP switchboard_connections_refused_total Connections answered 503 and closed by a limit.\n"
-         "# TYPE switchboard_connections_refused_total counter\n";
-  out += "switchboard_connections_refused_total{limit=\"connections\"} " + std::to_string(s.refused_total_limit) + "\n";
-  out += "switchboard_connections_refused_total{limit=\"connections_per_address\"} " + std::to_string(s.refused_per_ip_limit) + "\n";
-  out += "switchboard_connections_refused_total{limit=\"header_connections\"} " + std::to_string(s.refused_header_phase_limit) + "\n";
+  labelled_metric(out, "switchboard_connections_refused_total", "counter",
+                  "Connections answered 503 and closed by a limit.", "limit",
+                  {{"connections", s.refused_total_limit},
+                   {"connections_per_address", s.refused_per_ip_limit},
+                   {"header_connections", s.refused_header_phase_limit}});
   metric(out, "switchboard_header_timeouts_total", "counter", "Connections closed at limits.header_timeout.",
          s.header_timeouts);
   metric(out, "switchboard_accept_errors_total", "counter", "Failed accepts (out of descriptors: EMFILE, ENFILE).",
@@ -132,20 +151,17 @@ void metrics::attempt(std::string_view outcome) {
 
 std::string metrics::render(const engine::server& engine, const http::server& http) const {
   std::string out;
-  out += "# HELP switchboard_build_info Build information.\n# TYPE switchboard_build_info gauge\n";
-  out += std::string("switchboard_build_info{version=\"") + SWITCHBOARD_VERSION + "\"} 1\n";
-  out += "# HELP switchboard_engine_sessions Engine.IO sessions open.\n# TYPE switchboard_engine_sessions gauge\n";
-  out += "switchboard_engine_sessions " + std::to_string(engine.session_count()) + "\n";
+  labelled_metric(out, "switchboard_build_info", "gauge", "Build information.", "version", {{SWITCHBOARD_VERSION, 1}});
+  metric(out, "switchboard_engine_sessions", "gauge", "Engine.IO sessions open.", engine.session_count());
   {
     std::lock_guard lock(mutex_);
-    out += "# HELP switchboard_sockets Connected sockets by namespace and transport (at connect).\n";
-    out += "# TYPE switchboard_sockets gauge\n";
+    metric_header(out, "switchboard_sockets", "gauge", "Connected sockets by namespace and transport (at connect).");
     for (const auto& [key, n] : connected_) {
       out += "switchboard_sockets{namespace=\"" + label(key.first) + "\",transport=\"" + key.second + "\"} " +
              std::to_string(n) + "\n";
     }
-    out += "# HELP switchboard_connection_attempts_total Authenticated connection attempts by outcome.\n";
-    out += "# TYPE switchboard_connection_attempts_total counter\n";
+    metric_header(out, "switchboard_connection_attempts_total", "counter",
+                  "Authenticated connection attempts by outcome.");
     for (const auto& [outcome, n] : attempts_) {
       out += "switchboard_connection_attempts_total{outcome=\"" + label(outcome) + "\"} " + std::to_string(n) + "\n";
     }

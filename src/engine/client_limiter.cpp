@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "switchboard/http/peer_address.hpp"
+
 namespace switchboard::engine::detail {
 
 namespace {
@@ -17,7 +19,7 @@ std::string_view trim(std::string_view s) noexcept {
 
 boost::asio::ip::address client_address(const http::request& req, const boost::asio::ip::tcp::endpoint& remote,
                                         bool trust_proxy) {
-  if (!trust_proxy) return remote.address();
+  if (!trust_proxy) return http::canonical_address(remote.address());
   // The last X-Forwarded-For field, and its last entry: what the proxy in front of us appended.
   std::string_view last;
   for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
@@ -25,15 +27,14 @@ boost::asio::ip::address client_address(const http::request& req, const boost::a
   }
   if (const auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
   last = trim(last);
-  if (last.empty()) return remote.address();
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(std::string(last), ec);
-  return ec ? remote.address() : address;
+  return http::canonical_address(last.empty() || ec ? remote.address() : address);
 }
 
 bool client_limiter::limits(const boost::asio::ip::address& address) const noexcept {
   if (limits_.max_sessions_per_address == 0 && limits_.handshakes_per_second <= 0) return false;
-  return !(limits_.exempt_loopback && address.is_loopback());
+  return !(limits_.exempt_loopback && http::is_loopback(address));
 }
 
 client_limiter::stripe& client_limiter::stripe_of(const boost::asio::ip::address& address) {

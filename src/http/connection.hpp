@@ -14,8 +14,8 @@
 #include "linger.hpp"
 #include "router.hpp"
 #include "switchboard/http/server.hpp"
-#include "raw_websocket_session.hpp"
-#include "websocket_session.hpp"
+#include "streams.hpp"
+#include "upgrade_session.hpp"
 
 namespace switchboard::http::detail {
 
@@ -53,8 +53,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     });
   }
 
-  template <class Session>
-  void post_upgrade(std::shared_ptr<Session> session, request req) {
+  void post_upgrade(upgrade_session_ptr<Stream> session, request req) {
     boost::asio::post(stream_.get_executor(), [self = this->shared_from_this(), session, req = std::move(req)]() mutable {
       session->begin(std::move(self->stream_), std::move(req), self->slot_);
     });
@@ -222,14 +221,11 @@ class connection<Stream>::connection_upgrade final : public websocket_upgrade {
 
   websocket_channel_ptr accept(message_handler on_message, closed_handler on_closed) override {
     if (answered_.exchange(true)) return nullptr;
-    if (options_.per_message_deflate) {
-      auto session = std::make_shared<websocket_session<Stream>>(conn_->executor(), options_, std::move(on_message),
-                                                                 std::move(on_closed));
-      conn_->post_upgrade(session, req_);
-      return session;
-    }
-    auto session = std::make_shared<raw_websocket_session<Stream>>(conn_->executor(), options_, std::move(on_message),
-                                                                   std::move(on_closed));
+    auto session = options_.per_message_deflate
+                       ? make_deflate_session<Stream>(conn_->executor(), options_, std::move(on_message),
+                                                      std::move(on_closed))
+                       : make_raw_session<Stream>(conn_->executor(), options_, std::move(on_message),
+                                                  std::move(on_closed));
     conn_->post_upgrade(session, req_);
     return session;
   }

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "switchboard/http/peer_address.hpp"
 #include "switchboard/http/server.hpp"
 
 namespace switchboard::http::detail {
@@ -49,7 +50,7 @@ class connection_limits {
   const std::size_t max_header_phase_;
   const bool exempt_loopback_;  // loopback peers are not counted per address (a local proxy's)
   bool counted_per_ip(const boost::asio::ip::address& peer) const noexcept {
-    return max_per_ip_ != 0 && !(exempt_loopback_ && peer.is_loopback());
+    return max_per_ip_ != 0 && !(exempt_loopback_ && is_loopback(peer));
   }
 
   std::atomic<std::size_t> header_phase_{0};

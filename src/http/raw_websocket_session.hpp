@@ -20,16 +20,18 @@
 #include "connection_limits.hpp"
 #include "read_window.hpp"
 #include "switchboard/http/websocket_channel.hpp"
+#include "upgrade_session.hpp"
 #include "switchboard/wire/utf8.hpp"
 #include "websocket_frames.hpp"
 
 namespace switchboard::http::detail {
 
 template <class Stream>
-class raw_websocket_session final : public websocket_channel,
+class raw_websocket_session final : public upgrade_session<Stream>,
                                     public std::enable_shared_from_this<raw_websocket_session<Stream>> {
  public:
   using executor_type = boost::asio::any_io_executor;
+  using written_handler = websocket_channel::written_handler;
 
   static constexpr std::chrono::seconds close_grace{5};
 
@@ -43,7 +45,7 @@ class raw_websocket_session final : public websocket_channel,
 
   // On the shard: answers the opening handshake (the route has already seen an upgrade
   // request) and starts reading and writing frames.
-  void begin(Stream stream, request upgrade, connection_slot_ptr slot) {
+  void begin(Stream stream, request upgrade, connection_slot_ptr slot) override {
     slot_ = std::move(slot);
     if constexpr (is_tls) {
       boost::beast::get_lowest_layer(stream).expires_never();  // Engine.IO's heartbeat watches the peer
@@ -367,5 +369,12 @@ class raw_websocket_session final : public websocket_channel,
   bool draining_ = false;  // after a protocol failure
   bool finished_ = false;
 };
+
+template <class Stream>
+upgrade_session_ptr<Stream> make_raw_session(boost::asio::any_io_executor executor, websocket_options options,
+                                 websocket_upgrade::message_handler on_message,
+                                 websocket_upgrade::closed_handler on_closed) {
+  return std::make_shared<raw_websocket_session<Stream>>(std::move(executor), options, std::move(on_message), std::move(on_closed));
+}
 
 }  // namespace switchboard::http::detail

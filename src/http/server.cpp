@@ -6,26 +6,24 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 #include <cerrno>
 #include <limits>
+#include <stdexcept>
 #include <system_error>
 
-#include "connection.hpp"
 #include "connection_limits.hpp"
+#include "connection_start.hpp"
 #include "refuse.hpp"
 #include "router.hpp"
+#include "switchboard/http/peer_address.hpp"
 
 namespace switchboard::http {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-using plain_stream = boost::beast::tcp_stream;
-using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 namespace {
 
@@ -73,6 +71,9 @@ struct server::impl {
 
   void load_tls() {
     if (!options.tls) return;
+#ifdef SWITCHBOARD_HTTP_NO_TLS
+    throw std::runtime_error("this build of switchboard has no TLS (built with SWITCHBOARD_HTTP_TLS=OFF)");
+#endif
     tls.emplace(asio::ssl::context::tls_server);
     tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
@@ -132,20 +133,19 @@ struct server::impl {
     boost::system::error_code ec;
     const tcp::endpoint remote = socket.remote_endpoint(ec);
     if (ec) return;
-    if (const auto refused = limits->admit(remote.address()); refused != detail::connection_limits::refusal::none) {
+    const auto address = canonical_address(remote.address());
+    if (const auto refused = limits->admit(address); refused != detail::connection_limits::refusal::none) {
       return detail::refuse_and_close(socket.release(ec), refusal_message(refused));
     }
-    auto slot = std::make_shared<detail::connection_slot>(limits, remote.address());
+    auto slot = std::make_shared<detail::connection_slot>(limits, address);
     asio::post(shards.shard(shard), [this, shard, remote, slot = std::move(slot), socket = std::move(socket)]() mutable {
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      if (tls) {
-        std::make_shared<detail::connection<tls_stream>>(tls_stream(plain_stream(std::move(socket)), *tls), routes,
-                                                         options, shard, remote, std::move(slot))->run();
-      } else {
-        std::make_shared<detail::connection<plain_stream>>(plain_stream(std::move(socket)), routes, options, shard,
-                                                           remote, std::move(slot))->run();
-      }
+      detail::connection_start start{routes, options, shard, remote, std::move(slot)};
+#ifndef SWITCHBOARD_HTTP_NO_TLS
+      if (tls) return detail::start_tls_connection(std::move(socket), *tls, std::move(start));
+#endif
+      detail::start_plain_connection(std::move(socket), std::move(start));
     });
   }
 };

@@ -1,6 +1,7 @@
 #include "switchboard/http/shard_pool.hpp"
 
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
 
 namespace switchboard::http {
 namespace {
@@ -13,6 +14,9 @@ shard_pool::shard_pool(std::size_t shards) {
   if (shards == 0) shards = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, max_default_shards);
   for (std::size_t i = 0; i < shards; ++i) {
     contexts_.push_back(std::make_unique<context>(1));  // one thread each: no locking
+    // Makes the shard's reactor (its epoll, timer and wake-up descriptors) now: made lazily, at
+    // the shard's first connection, it could meet a process out of descriptors and throw there.
+    boost::asio::ip::tcp::socket reactor_maker(*contexts_.back());
   }
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <atomic>
@@ -16,14 +17,16 @@
 #include "connection_limits.hpp"
 #include "read_window.hpp"
 #include "switchboard/http/websocket_channel.hpp"
+#include "upgrade_session.hpp"
 
 namespace switchboard::http::detail {
 
 template <class Stream>
-class websocket_session final : public websocket_channel,
+class websocket_session final : public upgrade_session<Stream>,
                                 public std::enable_shared_from_this<websocket_session<Stream>> {
  public:
   using executor_type = boost::asio::any_io_executor;
+  using written_handler = websocket_channel::written_handler;
 
   static constexpr std::chrono::seconds close_grace{5};
 
@@ -37,7 +40,7 @@ class websocket_session final : public websocket_channel,
         on_closed_(std::move(on_closed)) {}
 
   // On the shard: takes the connection's stream and answers the upgrade request.
-  void begin(Stream stream, request upgrade_request, connection_slot_ptr slot) {
+  void begin(Stream stream, request upgrade_request, connection_slot_ptr slot) override {
     namespace websocket = boost::beast::websocket;
     slot_ = std::move(slot);
     ws_.emplace(std::move(stream));
@@ -243,5 +246,12 @@ class websocket_session final : public websocket_channel,
   bool closing_ = false;
   bool finished_ = false;
 };
+
+template <class Stream>
+upgrade_session_ptr<Stream> make_deflate_session(boost::asio::any_io_executor executor, websocket_options options,
+                                 websocket_upgrade::message_handler on_message,
+                                 websocket_upgrade::closed_handler on_closed) {
+  return std::make_shared<websocket_session<Stream>>(std::move(executor), options, std::move(on_message), std::move(on_closed));
+}
 
 }  // namespace switchboard::http::detail

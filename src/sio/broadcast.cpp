@@ -2,6 +2,7 @@
 
 #include "namespace_state.hpp"
 #include "packets.hpp"
+#include "user_code.hpp"
 
 namespace switchboard::sio {
 
@@ -51,7 +52,8 @@ std::error_code broadcast_operator::emit(std::string_view event, arguments args,
   wire::frame_ptr frame;
   if (const auto ec = wire::sio::encode_frame(p, frame)) return ec;
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
-  return nsp_->adapter->broadcast(p, std::move(frame), target_, std::move(delivered));
+  return nsp_->adapter->broadcast(p, std::move(frame), target_,
+                                  detail::guard_callback(nsp_, "broadcast delivered", std::move(delivered)));
 }
 
 void broadcast_operator::emit_with_ack(std::string_view event, arguments args, broadcast_ack_callback done) const {
@@ -63,11 +65,12 @@ void broadcast_operator::emit_with_ack(std::string_view event, arguments args, b
   wire::frame_ptr frame;
   if (wire::sio::encode_frame(p, frame)) return done(errc::reserved_event, {});
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
-  nsp_->adapter->broadcast_with_ack(p, std::move(frame), *p.id, target_, std::move(done), {});
+  nsp_->adapter->broadcast_with_ack(p, std::move(frame), *p.id, target_,
+                                    detail::guard_callback(nsp_, "broadcast ack", std::move(done)), {});
 }
 
 void broadcast_operator::fetch_sockets(std::function<void(std::vector<socket_info>)> done) const {
-  nsp_->adapter->fetch_sockets(target_, std::move(done));
+  nsp_->adapter->fetch_sockets(target_, detail::guard_callback(nsp_, "fetch_sockets", std::move(done)));
 }
 
 std::error_code broadcast_operator::sockets_join(std::string room) const {

@@ -49,18 +49,21 @@ void client::refuse_attachments(std::string_view reason) {
 void client::on_packet(wsio::packet p) {
   if (p.type == wsio::packet_type::connect) return connect(std::move(p));
   const auto it = sockets_.find(p.nsp);
-  if (it == sockets_.end()) return;  // not connected to that namespace: ignored, as the reference does
+  // As the reference server: a packet for a namespace this client has not joined (or not yet:
+  // its middleware still runs) ends the connection. The official clients never send one.
+  if (it == sockets_.end()) return session_->close("invalid state");
   const std::shared_ptr<socket_impl> s = it->second;
   switch (p.type) {
     case wsio::packet_type::event: return s->on_event(std::move(p));
     case wsio::packet_type::ack: return s->on_ack(std::move(p));
     case wsio::packet_type::disconnect: return s->close("client namespace disconnect");
-    default: return;  // CONNECT_ERROR is the server's to send
+    default: return session_->close("invalid state");  // CONNECT_ERROR is the server's to send
   }
 }
 
 void client::connect(wsio::packet p) {
-  if (sockets_.contains(p.nsp) || connecting_.contains(p.nsp)) return;
+  if (sockets_.contains(p.nsp)) return session_->close("invalid state");  // as the reference server
+  if (connecting_.contains(p.nsp)) return;  // the reference would start a second socket; one is enough
   namespace_ref nsp;
   if (!run_user_code(config_, {"namespace setup", "", "", p.nsp}, [&] { nsp = lookup_(p.nsp); })) {
     return refuse(p.nsp, {"Internal server error"});

@@ -8,6 +8,7 @@
 #include "client.hpp"
 #include "server_config.hpp"
 #include "socket_impl.hpp"
+#include "user_code.hpp"
 
 namespace switchboard::sio {
 
@@ -206,7 +207,7 @@ namespace_& namespace_::use(middleware m) {
 }
 
 void namespace_::counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) const {
-  state_->adapter->counts(std::move(done));
+  state_->adapter->counts(detail::guard_callback(state_, "counts", std::move(done)));
 }
 
 namespace_& namespace_::on_connection(connection_handler h) {

@@ -25,7 +25,8 @@ struct server_options {
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;             // for paths no route claims
   std::chrono::milliseconds idle_timeout{60'000};  // to read a body and to write an answer
-  std::optional<tls_options> tls;                   // HTTPS and WSS on the same port
+  std::optional<tls_options> tls;                   // HTTPS and WSS on the same port (start() throws if the
+                                                    // library was built with SWITCHBOARD_HTTP_TLS=OFF)
 
   // Connection limits, counted on the TCP peer (X-Forwarded-For is the engine's business). A
   // connection over a limit is answered `503 Service Unavailable` with a JSON body

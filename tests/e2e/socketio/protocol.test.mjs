@@ -135,12 +135,19 @@ describe("EVENT and ACK", () => {
     assert.deepEqual(await socket.next(), Buffer.from([42]));
   });
 
-  it("ignores an ACK nobody waits for, and events for namespaces not joined", async () => {
+  it("ignores an ACK nobody waits for", async () => {
     const socket = await connected();
     socket.send('4399["late"]');
-    socket.send('42/custom,["message","not joined"]');
     socket.send('42["message","still here"]');
     assert.equal(await socket.next(), '42["message-back","still here"]');
+  });
+
+  it("closes the connection on a packet for a namespace not joined, as the reference server does", async () => {
+    for (const packet of ['42/custom,["message","not joined"]', '43/custom,1[]', "41/custom,", "40", '44{"message":"x"}']) {
+      const socket = await connected();
+      socket.send(packet);
+      await socket.closed;
+    }
   });
 
   it("closes the connection on invalid input", async () => {
@@ -161,7 +168,6 @@ describe("DISCONNECT", () => {
     await socket.next();
     await socket.next();
     socket.send("41/custom,");
-    socket.send('42/custom,["message","gone"]');
     socket.send('42["message","main"]');
     assert.equal(await socket.next(), '42["message-back","main"]');
   });

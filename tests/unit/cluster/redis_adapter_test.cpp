@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../../support/eventually.hpp"
 #include "../../support/redis_server.hpp"
 #include "switchboard/sio/server.hpp"
 
@@ -26,6 +27,7 @@ namespace json = boost::json;
 namespace cluster = switchboard::cluster;
 namespace sio = switchboard::sio;
 namespace wire = switchboard::wire;
+using switchboard::test::eventually;
 using namespace std::chrono_literals;
 
 // make_factory() is what sio::options::adapter_factory takes.
@@ -251,16 +253,6 @@ class RedisAdapter : public ::testing::Test {
     n.adapter = n.cluster->make_factory()(nsp, std::move(local));
     n.cluster->start();
     return n;
-  }
-
-  template <class Predicate>
-  static bool eventually(Predicate p, std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!p()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
   }
 
   cluster::redis_reply command(std::vector<std::string> argv) {

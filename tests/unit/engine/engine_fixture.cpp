@@ -41,15 +41,6 @@ std::weak_ptr<sb::engine::session> recording_handler::find(const std::string& id
   return {};
 }
 
-bool eventually(const std::function<bool()>& predicate, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
-
 engine_fixture::engine_fixture(sb::engine::options options, std::size_t threads) {
   options.path = "/engine.io/";
   http_ = std::make_unique<sb::http::server>(sb::http::server_options{.address = "127.0.0.1", .port = 0, .threads = threads});

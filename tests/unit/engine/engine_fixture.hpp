@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../support/eventually.hpp"
 #include "switchboard/engine/server.hpp"
 #include "switchboard/http/server.hpp"
 
@@ -48,8 +49,7 @@ class recording_handler final : public sb::engine::handler {
   std::vector<closed> closes_;
 };
 
-// Holds the predicate's thread to at most `timeout`; true once it holds.
-bool eventually(const std::function<bool()>& predicate, std::chrono::seconds timeout = std::chrono::seconds(10));
+using switchboard::test::eventually;
 
 // Runs `work` on the session's shard and waits (10 s at most) for its result.
 template <class Result>

@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,66 +11,16 @@
 #include <mutex>
 #include <thread>
 
+#include "../../support/eventually.hpp"
+#include "server_fixture.hpp"
 #include "test_client.hpp"
 
 namespace http = switchboard::http;
 using http::test::raw_client;
+using http::test::ServerTest;
+using switchboard::test::eventually;
 
 namespace {
-
-// Answers every request "hello" and counts the paths it saw.
-class hello_route final : public http::route {
- public:
-  void on_request(http::exchange_ptr ex) override {
-    {
-      std::lock_guard lock(mutex_);
-      targets_.emplace_back(ex->req().target());
-    }
-    ex->respond(http::make_response(ex->req(), boost::beast::http::status::ok, "hello"));
-  }
-  void on_websocket(http::websocket_upgrade_ptr upgrade) override {
-    upgrade->refuse(http::make_response(upgrade->req(), boost::beast::http::status::not_found, "no"));
-  }
-  std::size_t body_limit() const noexcept override { return 1024 * 1024; }
-  http::websocket_options websocket() const noexcept override { return {}; }
-
-  std::vector<std::string> targets() {
-    std::lock_guard lock(mutex_);
-    return targets_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> targets_;
-};
-
-template <class Predicate>
-bool eventually(Predicate p) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
-
-class ServerTest : public ::testing::Test {
- protected:
-  void start(http::server_options options = {}) {
-    options.threads = 2;
-    server_ = std::make_unique<http::server>(options);
-    server_->mount("/", route_);
-    server_->start();
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-  }
-  std::uint16_t port() const { return server_->port(); }
-  http::server_stats stats() const { return server_->stats(); }
-
-  std::shared_ptr<hello_route> route_ = std::make_shared<hello_route>();
-  std::unique_ptr<http::server> server_;
-};
 
 std::size_t content_length(const std::string& header) {
   const auto at = header.find("Content-Length: ");
@@ -213,36 +161,6 @@ TEST_F(ServerTest, ASlowlorisIsClosedAtTheHeaderDeadline) {
 
 // Runs out of descriptors in this process: the accept loop answers 503 from its reserve
 // descriptor, keeps going, and serves again once descriptors are back.
-TEST_F(ServerTest, TheAcceptLoopSurvivesRunningOutOfDescriptors) {
-  start();
-  raw_client refused, served;  // their descriptors exist before the limit is lowered
-  rlimit saved{};
-  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
-  int highest = 0;
-  if (DIR* dir = ::opendir("/proc/self/fd")) {
-    while (const dirent* entry = ::readdir(dir)) highest = std::max(highest, std::atoi(entry->d_name));
-    ::closedir(dir);
-  }
-  rlimit lowered = saved;
-  lowered.rlim_cur = static_cast<rlim_t>(highest + 1);
-  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
-  std::vector<int> fillers;  // the holes below the limit
-  for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) fillers.push_back(fd);
-
-  ASSERT_TRUE(refused.connect(port()));
-  const bool closed = refused.read_until_close();
-  const auto errors = stats().accept_errors;
-
-  for (int fd : fillers) ::close(fd);
-  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
-  EXPECT_TRUE(closed);
-  EXPECT_TRUE(refused.input().starts_with("HTTP/1.1 503")) << refused.input();
-  EXPECT_GE(errors, 1u);
-  ASSERT_TRUE(served.connect(port()));
-  ASSERT_TRUE(served.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-  EXPECT_TRUE(served.read_header().starts_with("HTTP/1.1 200")) << served.input();
-}
-
 TEST(ShardPool, ZeroThreadsMeansOnePerCoreUpToTheEngineLimit) {
   http::shard_pool pool(0);
   EXPECT_GE(pool.size(), 1u);

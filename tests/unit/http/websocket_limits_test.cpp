@@ -6,12 +6,14 @@
 #include <mutex>
 #include <thread>
 
+#include "../../support/eventually.hpp"
 #include "switchboard/http/server.hpp"
 #include "test_client.hpp"
 
 namespace http = switchboard::http;
 namespace wire = switchboard::wire;
 using http::test::raw_client;
+using switchboard::test::eventually;
 
 namespace {
 
@@ -54,16 +56,6 @@ class echo_route final : public http::route {
   http::websocket_channel_ptr channel_;
   std::atomic<int> closed_{0};
 };
-
-template <class Predicate>
-bool eventually(Predicate p) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
 
 // A masked client frame (RFC 6455 5.2).
 std::string client_frame(unsigned op, std::string_view payload) {
@@ -151,8 +143,21 @@ TEST_F(WebSocketTest, APingFloodFromAPeerThatDoesNotReadKeepsOnePendingPong) {
   EXPECT_EQ(route_->closed(), 0);
 }
 
-TEST_F(WebSocketTest, APeerThatDoesNotReadIsDroppedWhenItsQueueIsFull) {
-  http::websocket_options ws;
+// Both sessions: the project's own frames, and Beast's stream for routes that enable
+// permessage-deflate (the client here does not ask for it, so frames are not compressed).
+class WebSocketQueueTest : public WebSocketTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  http::websocket_options options() const {
+    http::websocket_options ws;
+    ws.per_message_deflate = GetParam();
+    return ws;
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Sessions, WebSocketQueueTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Deflate" : "Raw"; });
+
+TEST_P(WebSocketQueueTest, APeerThatDoesNotReadIsDroppedWhenItsQueueIsFull) {
+  http::websocket_options ws = options();
   ws.max_queued_bytes = 1024 * 1024;
   start(ws);
   raw_client c(server_->port(), 4096);
@@ -171,8 +176,8 @@ TEST_F(WebSocketTest, APeerThatDoesNotReadIsDroppedWhenItsQueueIsFull) {
   EXPECT_TRUE(eventually([&] { return failed->load() > 0; }));
 }
 
-TEST_F(WebSocketTest, TooManyQueuedWritesDropThePeerToo) {
-  http::websocket_options ws;
+TEST_P(WebSocketQueueTest, TooManyQueuedWritesDropThePeerToo) {
+  http::websocket_options ws = options();
   ws.max_queued_writes = 4;
   start(ws);
   raw_client c(server_->port(), 4096);

@@ -2,6 +2,7 @@
 // that misbehaves must never crash the server or leak what it holds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -259,6 +260,34 @@ TEST_F(sio_server, throwing_dynamic_setup_refuses_the_connection) {
   EXPECT_FALSE(srv->find("/dyn"));
 }
 
+TEST_F(sio_server, throwing_callbacks_of_no_socket_are_only_reported) {
+  make();
+  std::atomic<int> connected{0};
+  srv->of("/").on_connection([&](socket&) { ++connected; });
+  auto c = open();
+  ASSERT_TRUE(wait([&] { return connected == 1; }));
+  std::atomic<int> ran{0};
+  auto all = srv->of("/").all();
+  all.emit("x", {}, [&](std::size_t) {
+    ++ran;
+    throw std::runtime_error("delivered");
+  });
+  all.timeout(std::chrono::milliseconds(1)).emit_with_ack("q", {}, [&](std::error_code, std::vector<arguments>) {
+    ++ran;
+    throw std::runtime_error("broadcast ack");
+  });
+  all.fetch_sockets([&](std::vector<socket_info>) {
+    ++ran;
+    throw std::runtime_error("fetch_sockets");
+  });
+  srv->of("/").counts([&](std::size_t, std::size_t) {
+    ++ran;
+    throw std::runtime_error("counts");
+  });
+  ASSERT_TRUE(wait([&] { return ran == 4 && srv->handler_errors() == 4; }));
+  EXPECT_EQ(c->count("1"), 0u);  // no socket is to blame: all stay
+}
+
 // ---- 4. ack_sender: once across copies, from any thread.
 
 TEST_F(sio_server, ack_sender_copies_answer_once_from_other_threads) {
@@ -389,6 +418,32 @@ TEST_F(sio_server, binary_before_connect_closes_the_connection) {
   EXPECT_EQ(raw->close_reason(), "binary before connect");
   EXPECT_EQ(head->close_reason(), "binary before connect");
   EXPECT_EQ(srv->attachment_refusals(), 2u);
+}
+
+// As the reference server (socket.io's Client#ondecoded): packets for a namespace the client has
+// not joined, a second CONNECT and a client's CONNECT_ERROR end the connection.
+TEST_F(sio_server, packets_out_of_state_close_the_connection) {
+  make();
+  std::atomic<int> connected{0};
+  srv->of("/").on_connection([&](socket&) { ++connected; });
+  srv->of("/slow").use([](socket&, next_fn) {});  // never admits
+  auto joined = open();
+  ASSERT_TRUE(wait([&] { return connected == 1; }));
+  const char* const out_of_state[] = {"2/other,[\"ev\"]", "3/other,1[]", "1/other,", "0", "4{\"message\":\"x\"}"};
+  std::vector<std::shared_ptr<fake_session>> clients;
+  for (const char* packet : out_of_state) {
+    auto c = open();
+    clients.push_back(c);
+    message(c, packet);
+  }
+  auto early = open("0/slow,");
+  message(early, "2/slow,[\"too soon\"]");
+  clients.push_back(early);
+  ASSERT_TRUE(wait([&] {
+    return std::all_of(clients.begin(), clients.end(), [](const auto& c) { return !c->is_open(); });
+  }));
+  for (const auto& c : clients) EXPECT_EQ(c->close_reason(), "invalid state");
+  EXPECT_TRUE(joined->is_open());
 }
 
 TEST_F(sio_server, parked_attachments_are_bounded_after_connect) {
