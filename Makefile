@@ -21,24 +21,33 @@ help:
 deps:
 	@scripts/install-deps.sh
 
+# The release tree: the server of `make run`, the compile-fail checks and the package consumers;
+# every other test runs in the sanitizer tree (sanitizer.unit, .e2e and .integration here).
+# `make bench` adds the benchmarks to it.
+BUILD_BENCH ?= OFF
 build: deps
-	@cmake -S . -B $(BUILD_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release \
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DSWITCHBOARD_BENCH=$(BUILD_BENCH) \
+	  -DSWITCHBOARD_UNIT_TESTS=OFF -DSWITCHBOARD_INTEGRATION_TESTS=OFF \
 	  -DSWITCHBOARD_SANITIZER_BUILD=$(CURDIR)/$(ASAN_DIR) -DSWITCHBOARD_FUZZ_BUILD=$(CURDIR)/$(FUZZ_DIR) >/dev/null
-	@cmake --build $(BUILD_DIR)
+	@cmake --build $(BUILD_DIR) $(BUILD_JOBS)
 
 debug: deps
 	@cmake -S . -B $(DEBUG_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(DEBUG_DIR)
 
+# Line tables are all a sanitizer report needs; full debug info only slows the build and the links.
 asan: deps
-	@cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_SANITIZE=ON \
-	  -DSWITCHBOARD_BENCH=OFF >/dev/null
-	@cmake --build $(ASAN_DIR)
+	@cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+	  -DSWITCHBOARD_SANITIZE=ON -DSWITCHBOARD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_DIR) $(BUILD_JOBS)
 
+# -O1 with assertions on and line tables, as libFuzzer's documentation suggests; no TLS, which
+# no fuzzer reaches and which would double the heaviest compiles.
 fuzz-build: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DSWITCHBOARD_HTTP_TLS=OFF \
 	  -DSWITCHBOARD_FUZZ=ON -DSWITCHBOARD_TESTS=OFF -DSWITCHBOARD_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
-	@cmake --build $(FUZZ_DIR)
+	@cmake --build $(FUZZ_DIR) $(BUILD_JOBS)
 
 run: build
 	@if [ -f config/dev.toml ]; then \
@@ -48,8 +57,10 @@ run: build
 	  exit 1; \
 	fi
 
-# The sanitizer and fuzz builds run inside the main ctest run, so its summary covers everything.
-test: asan fuzz-build build
+# The three trees build side by side (each one's last heavy files would leave a core idle), then
+# the sanitizer and fuzz trees' tests run inside the main ctest run, so its summary covers everything.
+test: deps
+	@$(MAKE) --no-print-directory -j3 asan fuzz-build build BUILD_JOBS="-j 3"
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2
 
 fuzz: FUZZ_SECONDS := $(LONG_FUZZ_SECONDS)
@@ -63,6 +74,7 @@ soak: asan
 
 # The codec micro-benchmarks, then every server scenario side by side (docs/BENCHMARKS.md).
 BENCH_SCENARIOS ?= fanout users connect idle polling scale cluster
+bench: BUILD_BENCH := ON
 bench: build
 	@scripts/install-deps.sh bench
 	@node bench/micro/compare.mjs $(BUILD_DIR)/bin/wire_bench

@@ -7,23 +7,25 @@ import tempfile
 BIN_DIR = os.environ.get("SWITCHBOARD_BIN_DIR", "build/bin")
 
 
-def start_fixture(name, *args):
+def start_server(command):
+    """Runs `command` until it prints "listening on PORT"; returns the process and the port."""
     # stderr goes to a file, not a pipe nobody reads: a chatty server must never block on it.
     log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen([os.path.join(BIN_DIR, name), "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=log, text=True)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
     line = proc.stdout.readline()
     if not line.startswith("listening on "):
         proc.kill()
         log.seek(0)
-        raise RuntimeError(f"{name} did not start: {line}{log.read()}")
+        raise RuntimeError(f"{command[0]} did not start: {line}{log.read()}")
     proc.log = log
     return proc, int(line.split()[-1])
 
 
-def run_cases(name, args, cases, transports=(["websocket"], ["polling"])):
-    """Runs each case(url, transports); prints one line per case and "N passed, M failed"."""
-    proc, port = start_fixture(name, *args)
+def run_cases(name, args, cases, transports=(["websocket"], ["polling"]), command=None):
+    """Runs each case(url, transports) against fixture `name` of BIN_DIR started with `args` on a
+    free port (or against `command`, a whole command line); prints one line per case and
+    "N passed, M failed"."""
+    proc, port = start_server(command or [os.path.join(BIN_DIR, name), "--port", "0", *args])
     url = f"http://127.0.0.1:{port}"
     passed = failed = 0
     try:

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# switchboard as outside projects use it, both ways, each serving the Python client:
+#   1. `cmake --install` of the build tree BUILD_DIR into a scratch prefix, then examples/ built
+#      on its own with find_package(switchboard);
+#   2. a project that adds switchboard with add_subdirectory (tests/package/subproject): its
+#      build type is not forced, no output folder is set, and Node.js is not looked for.
+# Usage: package_test.sh SOURCE_DIR BUILD_DIR WORK_DIR
+set -euo pipefail
+source_dir=$1 build_dir=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+fail() { echo "FAILED: $*"; exit 1; }
+
+echo "== installed package (find_package)"
+cmake --install "$build_dir" --prefix "$work/prefix" --component dev >/dev/null
+test -f "$work/prefix/lib/cmake/switchboard/switchboardConfigVersion.cmake" || fail "no version file installed"
+test -f "$work/prefix/lib/pkgconfig/switchboard.pc" || fail "no pkg-config file installed"
+PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists switchboard || fail "pkg-config does not find switchboard"
+cmake -S "$source_dir/examples" -B "$work/find" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/find" --target hello
+/usr/bin/python3 "$source_dir/tests/package/hello_client.py" "$work/find/hello"
+
+echo "== subproject (add_subdirectory)"
+# No build type: the fastest compile; the parent's choice must survive configuring switchboard.
+cmake -S "$source_dir/tests/package/subproject" -B "$work/sub" -G Ninja \
+      -DSWITCHBOARD_SOURCE_DIR="$source_dir" >/dev/null
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$work/sub/CMakeCache.txt")
+[ -z "$build_type" ] || fail "switchboard forced the parent's build type to '$build_type'"
+grep -q '^SWITCHBOARD_TESTS:BOOL=OFF' "$work/sub/CMakeCache.txt" || fail "tests are on in a subproject"
+grep -q '^SWITCHBOARD_APPS:BOOL=OFF' "$work/sub/CMakeCache.txt" || fail "apps are on in a subproject"
+! grep -q 'NODE_EXECUTABLE\|node_modules' "$work/sub/CMakeCache.txt" || fail "configuring the subproject looked for Node.js"
+cmake --build "$work/sub" --target hello
+test -x "$work/sub/examples/hello" || fail "hello is not in the parent's own folder (an output folder was forced)"
+/usr/bin/python3 "$source_dir/tests/package/hello_client.py" "$work/sub/examples/hello"
+echo "package: both ways pass"
