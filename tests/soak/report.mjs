@@ -5,7 +5,7 @@ import path from "node:path";
 
 const mb = (kb) => (kb == null ? "n/a" : `${(kb / 1024).toFixed(1)} MB`);
 
-export function checks({ exit, crashed, scan, rss, control, loads, aborted }) {
+export function checks({ exit, crashed, scan, rss, control, rounds, aborted }) {
   const list = [];
   const add = (name, pass, figure) => list.push({ name, pass, figure });
   const how = exit ? (exit.signal ?? `code ${exit.code}`) : "unknown";
@@ -15,25 +15,28 @@ export function checks({ exit, crashed, scan, rss, control, loads, aborted }) {
   add("control: every event within 1 s", !control.connectError && control.sent > 0 && control.late === 0,
     `${control.connectError ? `first connection failed (${control.connectError}); ` : ""}${control.onTime}/${control.sent} on time, ${control.missing} missing, ${control.emitFailures} emit failures; ` +
     `p50 ${control.p50Ms} ms, p99 ${control.p99Ms} ms, max ${control.maxMs} ms; ${control.disconnects.length} disconnects`);
-  const delta = rss.finalKb && rss.baselineKb ? (rss.finalKb / rss.baselineKb - 1) * 100 : null;
-  add("RSS back within 10% of baseline", delta !== null && Math.abs(delta) <= 10,
-    `baseline ${mb(rss.baselineKb)}, final ${mb(rss.finalKb)} (${delta === null ? "n/a" : `${delta >= 0 ? "+" : ""}${delta.toFixed(1)}%`}), ` +
-    `peak ${mb(rss.peakKb)}, settled in ${rss.settleS} s (${rss.sessionsLeft} Engine.IO sessions left)`);
+  const first = rounds[0], last = rounds.at(-1);
+  const growth = rounds.length >= 2 && first.kb && last.kb ? (last.kb / first.kb - 1) * 100 : null;
+  const settled = rounds.map((r) => `${mb(r.kb)} (${r.settleS} s, ${r.sessionsLeft} sessions left)`).join(", ");
+  add("RSS after the last round within 10% of the first", growth !== null && growth <= 10,
+    `baseline ${mb(rss.baselineKb)}; after each round ${settled}; ` +
+    `${growth === null ? "n/a" : `${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%`}; peak ${mb(rss.peakKb)}`);
   add("log under 50 MB", scan.size < 50 * 1024 * 1024, `${(scan.size / 1024 / 1024).toFixed(2)} MB`);
-  const revoked = loads["revoked-tokens"];
-  if (revoked) {
-    const within = revoked.delaysMs?.length ?? 0;
-    const all = revoked.revoked ?? 0;
-    add("revoked sockets disconnected within 5 s", all > 0 && within === all,
-      `${within}/${all}${within ? `, delays ${Math.min(...revoked.delaysMs)}..${Math.max(...revoked.delaysMs)} ms` : ""}`);
+  const ofLoad = (name) => rounds.map((r) => r.loads[name]).filter(Boolean);
+  const revoked = ofLoad("revoked-tokens");
+  if (revoked.length) {
+    const delays = revoked.flatMap((r) => r.delaysMs ?? []);
+    const all = revoked.reduce((n, r) => n + (r.revoked ?? 0), 0);
+    add("revoked sockets disconnected within 5 s", all > 0 && delays.length === all,
+      `${delays.length}/${all}${delays.length ? `, delays ${Math.min(...delays)}..${Math.max(...delays)} ms` : ""}`);
   }
-  const cycles = loads["connect-cycles"];
-  if (cycles) {
-    add("connect/disconnect cycles completed", (cycles.completed ?? 0) >= cycles.target,
-      `${cycles.completed ?? 0}/${cycles.target}, slowest connect ${cycles.slowestConnectMs} ms`);
+  const cycles = ofLoad("connect-cycles");
+  if (cycles.length) {
+    add("connect/disconnect cycles completed", cycles.every((c) => (c.completed ?? 0) >= c.target),
+      cycles.map((c) => `${c.completed ?? 0}/${c.target}, slowest connect ${c.slowestConnectMs} ms`).join("; "));
   }
-  const crashedLoads = Object.entries(loads).filter(([, stats]) => stats.crashed).map(([name]) => name);
-  add("every load ran to the end", !aborted && crashedLoads.length === 0,
+  const crashedLoads = rounds.flatMap((r, i) => Object.entries(r.loads).filter(([, stats]) => stats.crashed).map(([name]) => `${name} (round ${i + 1})`));
+  add("every load ran to the end", !aborted && crashedLoads.length === 0 && rounds.length > 0,
     aborted ? `loads cut short: ${aborted}` : crashedLoads.length ? `crashed: ${crashedLoads.join(", ")}` : "yes");
   return list;
 }

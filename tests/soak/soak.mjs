@@ -1,16 +1,19 @@
 // The soak (`make soak`; not part of `make test`):
-//   node tests/soak/soak.mjs --binary PATH [--minutes 20] [--out DIR]
+//   node tests/soak/soak.mjs --binary PATH [--minutes 20] [--out DIR] [--rounds 2]
 //     [--loads a,b,...] [--warmup S] [--settle S] [--cycles N] [--max-rss-mb 4096] [--keep-data]
 // Starts `switchboard serve` on config/dev.toml, a free port and a fresh data directory, and runs:
 //   1. warm-up (1 min, or 15% of a shorter run): the control client only; RSS baseline at its end;
-//   2. loads (what is left after warm-up and settle): every load of loads/ at once, one process each;
-//   3. settle (at most 3 min, or 20%): loads stopped, until only the control client's Engine.IO
-//      session is left (GET /metrics) and RSS stops falling;
+//   2. rounds (2 by default), each of:
+//      loads: every load of loads/ at once, one process each, for an equal share of the time;
+//      settle (at most 3 min in all, or 20%, shared by the rounds): loads stopped, until only the
+//      control client's Engine.IO session is left (GET /metrics) and RSS stops falling;
 // then SIGTERM. The control client gets an event every 500 ms throughout. Checks: exit code 0,
-// no sanitizer report, every control event within 1 s, RSS within 10% of the baseline, log under
-// 50 MB, revoked sockets gone within 5 s, the connect cycles done. Exit code 0 only if all pass.
-// /metrics is kept in <out> after the loads and at the end. A server whose RSS passes
-// --max-rss-mb, or whose log passes 500 MB, ends the load phase early (the machine is shared).
+// no sanitizer report, every control event within 1 s, RSS after the last round within 10% of
+// RSS after the first (an allocator keeps what the first burst made it take, a leak grows with
+// every round), log under 50 MB, revoked sockets gone within 5 s, the connect cycles done.
+// Exit code 0 only if all pass. /metrics is kept in <out> after each round's loads and at the
+// end. A server whose RSS passes --max-rss-mb, or whose log passes 500 MB, ends the loads early
+// (the machine is shared).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -29,7 +32,7 @@ const { values: opt } = parseArgs({
   options: {
     binary: { type: "string" }, minutes: { type: "string", default: "20" }, out: { type: "string" },
     config: { type: "string", default: path.join(root, "config/dev.toml") }, loads: { type: "string", default: allLoads.join(",") },
-    warmup: { type: "string" }, settle: { type: "string" }, cycles: { type: "string" },
+    warmup: { type: "string" }, settle: { type: "string" }, cycles: { type: "string" }, rounds: { type: "string", default: "2" },
     "max-rss-mb": { type: "string", default: "4096" }, "keep-data": { type: "boolean", default: false },
   },
 });
@@ -42,6 +45,9 @@ const warmupS = Number(opt.warmup ?? Math.min(60, 0.15 * totalS));
 const settleMaxS = Number(opt.settle ?? Math.min(180, 0.2 * totalS));
 const loadS = totalS - warmupS - settleMaxS;
 const cycles = Number(opt.cycles ?? Math.round((10_000 * Number(opt.minutes)) / 20));
+const roundCount = Math.max(1, Number(opt.rounds));
+const roundLoadS = loadS / roundCount;
+const roundSettleS = Math.max(60, settleMaxS / roundCount);
 const out = path.resolve(opt.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-soak-")));
 fs.mkdirSync(out, { recursive: true });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-soak-data-"));
@@ -49,7 +55,8 @@ const logFile = path.join(out, "server.log");
 fs.rmSync(logFile, { force: true });
 const binary = path.resolve(opt.binary);
 const secrets = readSecrets(opt.config);
-console.log(`soak: ${binary}, warm-up ${warmupS} s, loads ${loadS} s (${names.join(", ")}), settle up to ${settleMaxS} s; out ${out}`);
+console.log(`soak: ${binary}, warm-up ${warmupS} s, ${roundCount} rounds of loads ${Math.round(roundLoadS)} s ` +
+            `(${names.join(", ")}) and settle up to ${Math.round(roundSettleS)} s; out ${out}`);
 
 const start = performance.now();
 const elapsedS = () => Math.round((performance.now() - start) / 1000);
@@ -101,36 +108,42 @@ const warm = samples.filter((s) => s.phase === "warmup" && s.atS >= elapsedS() -
 const baselineKb = warm[Math.floor(warm.length / 2)] ?? null;
 status(`baseline RSS ${baselineKb} kB`);
 
-let loadStats = {};
-if (!crashed) {
+// Loads stopped: waits until only the control client's session is left and the last 10 s
+// brought no new low (by 1%) below what came before; the RSS then.
+async function settle(name) {
+  phase = "settle";
+  const settleStart = elapsedS();
+  let sessionsLeft = null;
+  while (!crashed && elapsedS() - settleStart < roundSettleS) {
+    await sleep(2000);
+    sample();
+    sessionsLeft = sessions(await scrape(name));
+    const settling = samples.filter((s) => s.phase === "settle" && s.atS >= settleStart);
+    const recent = settling.filter((s) => s.atS >= elapsedS() - 10);
+    const before = settling.filter((s) => s.atS < elapsedS() - 10).map((s) => s.kb);
+    if (sessionsLeft <= 1 && before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
+  }
+  return { kb: crashed ? null : sample(), settleS: elapsedS() - settleStart, sessionsLeft };
+}
+
+const rounds = [];
+for (let round = 1; round <= roundCount && !crashed && !aborted; round++) {
   phase = "loads";
   const running = startLoads(names, {
     base: server.base, host: "127.0.0.1", port: Number(new URL(server.base).port), jwtSecret: secrets.jwtSecret,
-    apiKey: secrets.apiKey, binary, sqlite: path.join(dataDir, "sessions.db"), loadSeconds: loadS, cycles,
+    apiKey: secrets.apiKey, binary, sqlite: path.join(dataDir, "sessions.db"), loadSeconds: roundLoadS,
+    cycles: Math.round(cycles / roundCount),
   });
   const progress = setInterval(() => status(`RSS ${samples.at(-1)?.kb} kB; ${running.loads.map((l) => `${l.name} ${brief(l.stats)}`).join("; ")}`), 30_000);
-  await Promise.race([sleep(loadS * 1000), loadsAborted]);
+  await Promise.race([sleep(roundLoadS * 1000), loadsAborted]);
   clearInterval(progress);
   phase = "stopping loads";
-  loadStats = await running.stop();
-  status(`loads stopped; ${sessions(await scrape("after-loads"))} Engine.IO sessions left`);
+  const loads = await running.stop();
+  status(`round ${round}: loads stopped; ${sessions(await scrape(`after-loads-${round}`))} Engine.IO sessions left`);
+  const settled = await settle(`settle-${round}`);
+  status(`round ${round}: RSS ${settled.kb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
+  rounds.push({ loads, ...settled });
 }
-
-phase = "settle";
-const settleStart = elapsedS();
-let sessionsLeft = null;
-while (!crashed && elapsedS() - settleStart < settleMaxS) {
-  await sleep(2000);
-  sample();
-  sessionsLeft = sessions(await scrape("settle"));
-  const settle = samples.filter((s) => s.phase === "settle");
-  const recent = settle.filter((s) => s.atS >= elapsedS() - 10);
-  const before = settle.filter((s) => s.atS < elapsedS() - 10).map((s) => s.kb);
-  // Done once only the control client's session is left and the last 10 s brought no new low
-  // (by 1%) below what came before.
-  if (sessionsLeft <= 1 && before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
-}
-const finalKb = crashed ? null : sample();
 await scrape("final");
 const controlSummary = await control.stop();
 phase = "stopping";
@@ -140,11 +153,12 @@ lag.disable();
 const scan = await scanLog(logFile);
 if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
 
-const rss = { baselineKb, finalKb, peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null, settleS: elapsedS() - settleStart, sessionsLeft };
-const list = checks({ exit, crashed, scan, rss, control: controlSummary, loads: loadStats, aborted });
+const rss = { baselineKb, afterRoundsKb: rounds.map((r) => r.kb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
+const list = checks({ exit, crashed, scan, rss, control: controlSummary, rounds, aborted });
 report(out, list, {
-  binary, minutes: Number(opt.minutes), phases: { warmupS, loadS, settleMaxS }, cycles, exit, crashed, aborted, rss, log: scan,
-  control: controlSummary, driverEventLoopMaxMs: Math.round(lag.max / 1e6), loads: loadStats, rssSamples: samples,
+  binary, minutes: Number(opt.minutes), phases: { warmupS, roundLoadS, roundSettleS }, roundCount, cycles, exit, crashed,
+  aborted, rss, log: scan, control: controlSummary, driverEventLoopMaxMs: Math.round(lag.max / 1e6), rounds,
+  rssSamples: samples,
 });
 process.exit(list.every((c) => c.pass) ? 0 : 1);
 

@@ -1,5 +1,6 @@
 // Connect/disconnect cycles: `ctx.cycles` connections of the official client (authenticated,
-// over WebSocket), spread evenly over the load phase, each closed as soon as it is up.
+// over WebSocket), spread evenly over the first 90% of the load phase (the rest absorbs connects
+// slowed by the other loads), each closed as soon as it is up.
 import { performance } from "node:perf_hooks";
 import { mintJwt } from "../auth.mjs";
 import { connect, connected, destroy } from "../clients.mjs";
@@ -8,7 +9,7 @@ import { count, loops, pause } from "../kit.mjs";
 const parallel = 8;
 
 export default async function connectCycles(ctx) {
-  const interval = (ctx.loadSeconds * 1000) / ctx.cycles;
+  const interval = (0.9 * ctx.loadSeconds * 1000) / ctx.cycles;
   const token = mintJwt(ctx.jwtSecret, "cycler");
   let started = 0;
   let next = Date.now();
