@@ -1,12 +1,13 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
 .DEFAULT_GOAL := help
-.PHONY: help deps build debug asan fuzz-build run test fuzz soak bench clean
+.PHONY: help deps build debug asan fuzz-build run test fuzz soak bench docs clean
 
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 FUZZ_DIR  ?= build-fuzz
 DEBUG_DIR ?= build-debug
 FUZZ_SECONDS ?= 30
+CODEC_FUZZ_SECONDS ?= 10
 LONG_FUZZ_SECONDS ?= 600
 CMAKE_COMMON := -G Ninja -DSWITCHBOARD_WERROR=ON
 
@@ -16,6 +17,7 @@ help:
 	@echo "make fuzz   run each fuzzer for $(LONG_FUZZ_SECONDS) s"
 	@echo "make soak   $(SOAK_MINUTES) minutes of hostile load against the ASan build of the server (docs/SECURITY.md)"
 	@echo "make bench  codec micro-benchmarks and every server scenario, side by side with Node.js (docs/BENCHMARKS.md)"
+	@echo "make docs   the API reference (Doxygen) in $(BUILD_DIR)/docs/html; fails on an undocumented public symbol"
 	@echo "make debug  Debug build in $(DEBUG_DIR)/"
 
 deps:
@@ -36,9 +38,10 @@ debug: deps
 	@cmake --build $(DEBUG_DIR)
 
 # Line tables are all a sanitizer report needs; full debug info only slows the build and the links.
+# No TLS: its Beast instantiations are the heaviest compiles; build/ runs the TLS test (server.tls).
 asan: deps
 	@cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-	  -DSWITCHBOARD_SANITIZE=ON -DSWITCHBOARD_BENCH=OFF >/dev/null
+	  -DSWITCHBOARD_SANITIZE=ON -DSWITCHBOARD_BENCH=OFF -DSWITCHBOARD_HTTP_TLS=OFF >/dev/null
 	@cmake --build $(ASAN_DIR) $(BUILD_JOBS)
 
 # -O1 with assertions on and line tables, as libFuzzer's documentation suggests; no TLS, which
@@ -46,7 +49,8 @@ asan: deps
 fuzz-build: deps
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DSWITCHBOARD_HTTP_TLS=OFF \
-	  -DSWITCHBOARD_FUZZ=ON -DSWITCHBOARD_TESTS=OFF -DSWITCHBOARD_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	  -DSWITCHBOARD_FUZZ=ON -DSWITCHBOARD_TESTS=OFF -DSWITCHBOARD_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	  -DSWITCHBOARD_CODEC_FUZZ_SECONDS=$(CODEC_FUZZ_SECONDS) >/dev/null
 	@cmake --build $(FUZZ_DIR) $(BUILD_JOBS)
 
 run: build
@@ -64,6 +68,7 @@ test: deps
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2
 
 fuzz: FUZZ_SECONDS := $(LONG_FUZZ_SECONDS)
+fuzz: CODEC_FUZZ_SECONDS := $(LONG_FUZZ_SECONDS)
 fuzz: fuzz-build
 	@cd $(FUZZ_DIR) && ctest --output-on-failure -L fuzz
 
@@ -81,6 +86,12 @@ bench: build
 	@$(BUILD_DIR)/bin/server_paths_bench
 	@for scenario in $(BENCH_SCENARIOS); do BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bench/run.sh $$scenario || exit 1; done
 	@BUILD_DIR=$(CURDIR)/$(BUILD_DIR) bench/callgrind.sh
+
+# The API reference of include/ (docs/Doxyfile); `make test` runs the same check (docs.reference).
+docs: deps
+	@mkdir -p $(BUILD_DIR)/docs
+	@DOXYGEN_OUTPUT=$(CURDIR)/$(BUILD_DIR)/docs doxygen docs/Doxyfile
+	@echo "docs: $(BUILD_DIR)/docs/html/index.html"
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR) $(DEBUG_DIR)

@@ -2,7 +2,8 @@
 # bench/callgrind.sh [fanout|users|connect]: instructions per delivered message (per connection), the figure that does not
 # depend on the machine's load. switchboard (one shard) runs under callgrind; counting starts once
 # the clients are connected, so the handshakes are not in it. User-space instructions only: the
-# kernel's share of each write is not counted. ANNOTATE=1 also prints the top functions.
+# kernel's share of each write is not counted. ANNOTATE=1 also prints the top functions;
+# KEEP_PROFILE=FILE keeps the profile (callgrind_annotate FILE).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
@@ -48,5 +49,6 @@ r = json.load(open(sys.argv[1]))
 print(r['clients']['connected'] if r['scenario'] == 'connect' else
       sum(s['delivered'] for s in f['steps']) + f['half_saturation']['delivered'] if 'steps' in f else f['delivered'])" "$work/result.json")
 instructions=$(callgrind_annotate "$(ls "$work"/callgrind.out* | tail -1)" 2>/dev/null | sed -n 's/^\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
+[ -n "${KEEP_PROFILE:-}" ] && cp "$(ls "$work"/callgrind.out* | tail -1)" "$KEEP_PROFILE"
 [ -n "${ANNOTATE:-}" ] && callgrind_annotate --inclusive=${INCLUSIVE:-yes} "$(ls "$work"/callgrind.out* | tail -1)" 2>/dev/null | head -60
 echo "$scenario, $connections sockets: $delivered messages delivered, $instructions instructions, $((instructions / delivered)) instructions per delivered message"

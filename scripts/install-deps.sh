@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libhiredis-dev redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-socketio python3-websocket python3-requests python3-jwt
-  chromium
+  chromium systemd doxygen
 )
 # `install-deps.sh bench`: also what `make bench` needs (callgrind, the fanout chart).
 [ "${1:-}" = bench ] && packages+=(valgrind python3-matplotlib)

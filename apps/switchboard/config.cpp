@@ -260,6 +260,10 @@ void check(const config& c) {
     throw config_error("auth.jwt_secret is the development secret: refused on " + c.server.address +
                        " (set a secret of your own for any non-loopback address)");
   }
+  if (c.auth.jwt_secret == placeholder_secret) {
+    throw config_error("auth.jwt_secret is the placeholder of the packaged configuration: set a secret of your own "
+                       "(e.g. openssl rand -hex 32) in /etc/switchboard/switchboard.toml or SWITCHBOARD_AUTH_JWT_SECRET");
+  }
   if (c.cluster.key.empty()) throw config_error("cluster.key is empty: the Redis channels need a prefix (default \"socket.io\")");
   for (const auto& [name, key] : c.api.keys) {
     if (key.size() < 16) throw config_error("api.keys." + name + ": an API key needs at least 16 characters");

@@ -18,6 +18,9 @@ struct config_error : std::runtime_error {
 
 // The development JWT secret of config/dev.toml: refused on a non-loopback address.
 inline constexpr std::string_view development_secret = "development-only-secret-do-not-deploy-0123456789abcdef0123456789";
+// The placeholder of the packaged /etc/switchboard/switchboard.toml: refused everywhere, so that a
+// fresh install does not start until its operator sets a secret.
+inline constexpr std::string_view placeholder_secret = "set-a-secret-of-your-own";
 
 struct config {
   struct {

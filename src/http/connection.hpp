@@ -22,9 +22,11 @@ namespace switchboard::http::detail {
 template <class Stream>
 class connection : public std::enable_shared_from_this<connection<Stream>> {
  public:
-  connection(Stream stream, const router& routes, const server_options& options, std::size_t shard,
-             boost::asio::ip::tcp::endpoint remote, connection_slot_ptr slot)
-      : stream_(std::move(stream)),
+  // The stream is built in place from `stream_args`: a Beast stream's move allocates its state anew.
+  template <class... StreamArgs>
+  connection(const router& routes, const server_options& options, std::size_t shard,
+             boost::asio::ip::tcp::endpoint remote, connection_slot_ptr slot, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
         routes_(routes),
         options_(options),
         shard_(shard),

@@ -45,7 +45,7 @@ class raw_websocket_session final : public upgrade_session<Stream>,
 
   // On the shard: answers the opening handshake (the route has already seen an upgrade
   // request) and starts reading and writing frames.
-  void begin(Stream stream, request upgrade, connection_slot_ptr slot) override {
+  void begin(Stream&& stream, request upgrade, connection_slot_ptr slot) override {
     slot_ = std::move(slot);
     if constexpr (is_tls) {
       boost::beast::get_lowest_layer(stream).expires_never();  // Engine.IO's heartbeat watches the peer

@@ -14,7 +14,8 @@ template <class Stream>
 class upgrade_session : public websocket_channel {
  public:
   // On the shard: takes the connection's stream and answers the upgrade request.
-  virtual void begin(Stream stream, request upgrade, connection_slot_ptr slot) = 0;
+  // Takes the connection's stream by reference: moving a Beast stream allocates its state anew.
+  virtual void begin(Stream&& stream, request upgrade, connection_slot_ptr slot) = 0;
 };
 
 template <class Stream>

@@ -40,7 +40,7 @@ class websocket_session final : public upgrade_session<Stream>,
         on_closed_(std::move(on_closed)) {}
 
   // On the shard: takes the connection's stream and answers the upgrade request.
-  void begin(Stream stream, request upgrade_request, connection_slot_ptr slot) override {
+  void begin(Stream&& stream, request upgrade_request, connection_slot_ptr slot) override {
     namespace websocket = boost::beast::websocket;
     slot_ = std::move(slot);
     ws_.emplace(std::move(stream));

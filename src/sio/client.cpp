@@ -62,8 +62,11 @@ void client::on_packet(wsio::packet p) {
 }
 
 void client::connect(wsio::packet p) {
-  if (sockets_.contains(p.nsp)) return session_->close("invalid state");  // as the reference server
-  if (connecting_.contains(p.nsp)) return;  // the reference would start a second socket; one is enough
+  // socket.io-client's connect() on a socket of a shared Manager, which already auto-connected,
+  // sends a second CONNECT a moment after the first. The reference server closes the connection
+  // when the first was admitted in between ("invalid state", a race its own client loses now and
+  // then); here a CONNECT for a namespace joined or still in its middleware is ignored.
+  if (sockets_.contains(p.nsp) || connecting_.contains(p.nsp)) return;
   namespace_ref nsp;
   if (!run_user_code(config_, {"namespace setup", "", "", p.nsp}, [&] { nsp = lookup_(p.nsp); })) {
     return refuse(p.nsp, {"Internal server error"});

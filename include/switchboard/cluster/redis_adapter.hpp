@@ -1,16 +1,17 @@
 #pragma once
-// The Redis adapter: sio namespaces of several processes share broadcasts, rooms and requests
-// over Redis, wire-compatible with Node's @socket.io/redis-adapter 8.3 (classic protocol:
-// PUBLISH / PSUBSCRIBE / SUBSCRIBE) and @socket.io/redis-emitter 5.1.
-//
-// One redis_cluster per process owns a publisher and a subscriber connection; make_factory()
-// gives sio::options::adapter_factory, which wraps each namespace's local adapter in a node
-// (6-character uid per namespace, as Node). A node delivers locally first and then publishes;
-// Redis being down never blocks nor throws: the failure is logged as a warning and counted.
-//
-// Threading: everything may be called from any thread. Requests and their replies are kept on a
-// strand of the executor given (one per namespace); the callbacks of fetch_sockets, broadcast
-// with ack, server_side_emit and the handler of on_server_side_emit run on that executor.
+/// @file
+/// The Redis adapter: sio namespaces of several processes share broadcasts, rooms and requests
+/// over Redis, wire-compatible with Node's \@socket.io/redis-adapter 8.3 (classic protocol:
+/// PUBLISH / PSUBSCRIBE / SUBSCRIBE) and \@socket.io/redis-emitter 5.1.
+///
+/// One redis_cluster per process owns a publisher and a subscriber connection; make_factory()
+/// gives sio::options::adapter_factory, which wraps each namespace's local adapter in a node
+/// (6-character uid per namespace, as Node). A node delivers locally first and then publishes;
+/// Redis being down never blocks nor throws: the failure is logged as a warning and counted.
+///
+/// Threading: everything may be called from any thread. Requests and their replies are kept on a
+/// strand of the executor given (one per namespace); the callbacks of fetch_sockets, broadcast
+/// with ack, server_side_emit and the handler of on_server_side_emit run on that executor.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
@@ -28,80 +29,106 @@
 #include "switchboard/cluster/redis_connection.hpp"
 #include "switchboard/sio/adapter.hpp"
 
+/// Several processes as one Socket.IO server over Redis: the Redis adapter, its messages and its
+/// connections, wire-compatible with Node's Redis adapter and emitter.
 namespace switchboard::cluster {
 
+/// Why a cluster operation failed. A std::error_code enum.
 enum class cluster_errc {
-  unknown_namespace = 1,  // no adapter was made for that namespace
-  request_timeout,        // not every node answered within the request timeout (partial results)
+  unknown_namespace = 1,  ///< No adapter was made for that namespace.
+  request_timeout,        ///< Not every node answered within the request timeout (partial results).
 };
+/// The category of cluster_errc values.
 const std::error_category& cluster_category() noexcept;
+/// Makes `e` a std::error_code of cluster_category(); lets cluster_errc values convert to
+/// std::error_code.
 inline std::error_code make_error_code(cluster_errc e) noexcept { return {static_cast<int>(e), cluster_category()}; }
 
+/// How the adapter uses Redis.
 struct redis_adapter_options {
-  std::string key = "socket.io";                     // Node's `key`: the channels' prefix
-  std::chrono::milliseconds request_timeout{5'000};  // fetch_sockets, all_rooms, server_side_emit
-  bool publish_on_specific_response_channel = false; // Node's option of that name (replies to <uid>#)
-  redis_options redis;
-  decode_limits limits;
+  std::string key = "socket.io";                     ///< Node's `key`: the channels' prefix.
+  std::chrono::milliseconds request_timeout{5'000};  ///< For fetch_sockets, all_rooms, server_side_emit.
+  bool publish_on_specific_response_channel = false; ///< Node's option of that name (replies to `<uid>#`).
+  redis_options redis;  ///< The connections' reconnection and limits.
+  decode_limits limits;  ///< Bounds of the messages received.
 };
 
-// For /readyz and /metrics. Each counter is read atomically, not all together.
+/// For /readyz and /metrics. Each counter is read atomically, not all together.
 struct redis_adapter_stats {
-  bool connected = false;           // publisher and subscriber both up; false: degraded (local only)
-  std::uint64_t redis_errors = 0;   // both connections' errors (failed connects, lost connections, error replies)
-  std::uint64_t reconnects = 0;     // both connections'
-  std::uint64_t publish_failures = 0;  // messages that could not be published (Redis down, ...)
-  std::uint64_t request_timeouts = 0;  // requests resolved with partial results
-  std::uint64_t invalid_messages = 0;  // received messages that did not decode
-  std::uint64_t published = 0;         // messages published successfully
-  std::uint64_t received = 0;          // messages received from other nodes (own echoes excluded)
+  bool connected = false;           ///< Publisher and subscriber both up; false: degraded (local only).
+  std::uint64_t redis_errors = 0;   ///< Both connections' errors (failed connects, lost connections, error replies).
+  std::uint64_t reconnects = 0;     ///< Both connections'.
+  std::uint64_t publish_failures = 0;  ///< Messages that could not be published (Redis down, ...).
+  std::uint64_t request_timeouts = 0;  ///< Requests resolved with partial results.
+  std::uint64_t invalid_messages = 0;  ///< Received messages that did not decode.
+  std::uint64_t published = 0;         ///< Messages published successfully.
+  std::uint64_t received = 0;          ///< Messages received from other nodes (own echoes excluded).
 };
 
-// The type of sio::options::adapter_factory.
+/// The type of sio::options::adapter_factory.
 using adapter_factory =
     std::function<std::unique_ptr<sio::adapter>(const std::string& nsp, std::unique_ptr<sio::adapter> local)>;
 
-// Answers a SERVER_SIDE_EMIT that asked for one (the first argument travels, as in Node). Once.
+/// Answers a SERVER_SIDE_EMIT that asked for one (the first argument travels, as in Node). Once.
 using server_side_emit_reply = std::function<void(std::optional<boost::json::value>)>;
-// `data` is [event, args...]; `reply` is empty when the sender asked for no answer.
+/// Handles another node's SERVER_SIDE_EMIT: `data` is [event, args...]; `reply` is empty when
+/// the sender asked for no answer.
 using server_side_emit_handler =
     std::function<void(const std::string& nsp, boost::json::array data, server_side_emit_reply reply)>;
-// The other nodes' answers; cluster_errc::request_timeout with those that came in time.
+/// The other nodes' answers; cluster_errc::request_timeout with those that came in time.
 using server_side_emit_callback = std::function<void(std::error_code, std::vector<boost::json::value>)>;
 
+/// One process's membership of a cluster: the Redis publisher and subscriber connections, and
+/// the factory of the namespaces' adapters. Thread-safe: everything may be called from any
+/// thread; callbacks run on the executor given.
+/// @code
+/// auto node = std::make_unique<cluster::redis_cluster>(http.shards().shard(0).get_executor(),
+///                                                      cluster::parse_redis_url(url), std::move(options));
+/// node->start();
+/// realtime::options options;
+/// options.sio.adapter_factory = node->make_factory();
+/// // ... at the end, before the shards stop:
+/// node->close();
+/// @endcode
 class redis_cluster {
  public:
+  /// A cluster member whose Redis I/O and callbacks run on `executor`; nothing connects before
+  /// start().
   redis_cluster(boost::asio::any_io_executor executor, redis_endpoint endpoint, redis_adapter_options options = {});
-  ~redis_cluster();  // closes both connections
+  /// Closes both connections.
+  ~redis_cluster();
   redis_cluster(const redis_cluster&) = delete;
   redis_cluster& operator=(const redis_cluster&) = delete;
 
-  // Set before start(). Runs on the executor; must not throw.
+  /// Sets the handler of the other nodes' SERVER_SIDE_EMIT.
+  /// Set before start(). Runs on the executor; must not throw.
   void on_server_side_emit(server_side_emit_handler handler);
 
-  // Connects both connections (and keeps reconnecting until close()).
+  /// Connects both connections (and keeps reconnecting until close()).
   void start();
+  /// Closes both connections: the adapters go on delivering locally.
   void close();
 
-  // For sio::options::adapter_factory. The factory (and the adapters) keep the cluster's state
-  // alive; the connections close with close() or the destructor of this object. Every copy of
-  // the factory and every adapter must be gone before the executor's io_context is destroyed:
-  // the Redis sockets belong to it.
+  /// For sio::options::adapter_factory. The factory (and the adapters) keep the cluster's state
+  /// alive; the connections close with close() or the destructor of this object. Every copy of
+  /// the factory and every adapter must be gone before the executor's io_context is destroyed:
+  /// the Redis sockets belong to it.
   adapter_factory make_factory();
-  // What the factory does: a node for `nsp` wrapping `local`, subscribed to its channels.
+  /// What the factory does: a node for `nsp` wrapping `local`, subscribed to its channels.
   std::unique_ptr<sio::adapter> make_adapter(const std::string& nsp, std::unique_ptr<sio::adapter> local);
 
-  // Node's io.of(nsp).serverSideEmit(event, ...args): `data` is [event, args...], JSON only.
-  // cluster_errc::unknown_namespace when no adapter exists for `nsp`.
+  /// Node's io.of(nsp).serverSideEmit(event, ...args): `data` is [event, args...], JSON only.
+  /// cluster_errc::unknown_namespace when no adapter exists for `nsp`.
   std::error_code server_side_emit(const std::string& nsp, boost::json::array data);
-  // With an answer from every other node (Node's serverSideEmit with a trailing callback).
+  /// With an answer from every other node (Node's serverSideEmit with a trailing callback).
   void server_side_emit(const std::string& nsp, boost::json::array data, server_side_emit_callback done);
 
-  // Node's adapter.allRooms(): every room of the namespace on every node (sockets' own rooms too).
+  /// Node's adapter.allRooms(): every room of the namespace on every node (sockets' own rooms too).
   void all_rooms(const std::string& nsp, std::function<void(std::error_code, std::set<std::string>)> done);
 
-  // The uid of the namespace's node, empty if none (logs, tests).
+  /// The uid of the namespace's node, empty if none (logs, tests).
   std::string uid(const std::string& nsp) const;
+  /// The counters and connection state, for /readyz and /metrics.
   redis_adapter_stats stats() const noexcept;
 
   struct core;  // internal (src/cluster/cluster_core.hpp)

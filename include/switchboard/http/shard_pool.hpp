@@ -1,6 +1,7 @@
 #pragma once
-// N event-loop threads, each with its own io_context: the shard-per-core model of DESIGN.md.
-// A connection lives on one shard for its whole life; state of a shard is touched only by its thread.
+/// @file
+/// N event-loop threads, each with its own io_context: the shard-per-core model of DESIGN.md.
+/// A connection lives on one shard for its whole life; state of a shard is touched only by its thread.
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <memory>
@@ -10,23 +11,29 @@
 
 namespace switchboard::http {
 
-// Thread-safe: shard(), size() and current_shard() may be called from any thread.
+/// The event loops: one io_context and one thread per shard. Work for a shard is posted to its
+/// io_context. Thread-safe: shard(), size() and current_shard() may be called from any thread;
+/// start() and stop() from one controlling thread.
 class shard_pool {
  public:
-  explicit shard_pool(std::size_t shards);  // 0 means one per core, at most 64
+  /// Makes `shards` loops (0 means one per core, at most 64); their threads start with start().
+  explicit shard_pool(std::size_t shards);
+  /// Stops the loops, then destroys every pending handler before any io_context.
   ~shard_pool();
   shard_pool(const shard_pool&) = delete;
   shard_pool& operator=(const shard_pool&) = delete;
 
+  /// The number of shards.
   std::size_t size() const noexcept { return contexts_.size(); }
+  /// The io_context of shard `index` (less than size(); not checked).
   boost::asio::io_context& shard(std::size_t index) noexcept { return *contexts_[index]; }
 
-  // The shard whose loop runs the calling thread, if any.
+  /// The shard whose loop runs the calling thread, if any.
   static std::optional<std::size_t> current_shard() noexcept;
 
-  // Starts one thread per shard; they run until stop().
+  /// Starts one thread per shard; they run until stop().
   void start();
-  // Stops every loop and joins the threads. Idempotent.
+  /// Stops every loop and joins the threads. Idempotent. Handlers still queued may not run.
   void stop();
 
  private:

@@ -1,12 +1,13 @@
 #pragma once
-// Payload types described once and converted to and from JSON (and to TypeScript, see
-// typescript.hpp). A payload is a struct described with BOOST_DESCRIBE_STRUCT whose members are
-// bool, integers, floating point, std::string, std::optional<T> (may be absent), std::vector<T>,
-// std::map<std::string, T>, described enums (as their names), other described structs, or
-// boost::json::value (anything).
-//
-// Written here rather than taken from Boost.JSON 1.81's described-class conversion, which needs
-// every member present and no others (so no optional fields) and reports no field path.
+/// @file
+/// Payload types described once and converted to and from JSON (and to TypeScript, see
+/// typescript.hpp). A payload is a struct described with BOOST_DESCRIBE_STRUCT whose members are
+/// bool, integers, floating point, std::string, `std::optional<T>` (may be absent),
+/// `std::vector<T>`, `std::map<std::string, T>`, described enums (as their names), other
+/// described structs, or boost::json::value (anything).
+///
+/// Written here rather than taken from Boost.JSON 1.81's described-class conversion, which needs
+/// every member present and no others (so no optional fields) and reports no field path.
 #include <boost/core/type_name.hpp>
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
@@ -27,10 +28,11 @@
 
 namespace switchboard::realtime {
 
-// Why a JSON value does not fit a payload type.
+/// Why a JSON value does not fit a payload type.
 struct payload_error {
-  std::string path;      // "roomId", "items[2].name"; empty for the value itself
-  std::string expected;  // "string", "integer", "ChatSend"...
+  std::string path;      ///< Where: "roomId", "items[2].name"; empty for the value itself.
+  std::string expected;  ///< What was expected there: "string", "integer", "ChatSend"...
+  /// "items[2].name: expected string" (or "payload: expected ..." for the value itself).
   std::string message() const { return (path.empty() ? std::string("payload") : path) + ": expected " + expected; }
 };
 
@@ -60,7 +62,7 @@ std::string join_path(const std::string& base, std::string_view member);
 
 }  // namespace detail
 
-// The unqualified name of a described struct or enum: "ChatMessage" for app::chat::ChatMessage.
+/// The unqualified name of a described struct or enum: "ChatMessage" for app::chat::ChatMessage.
 template <class T>
 std::string type_name() {
   std::string full = boost::core::type_name<T>();
@@ -68,7 +70,7 @@ std::string type_name() {
   return colon == std::string::npos ? full : full.substr(colon + 2);
 }
 
-// What a value of T looks like, in errors: "string", "integer", "array of string", "ChatSend".
+/// What a value of T looks like, in errors: "string", "integer", "array of string", "ChatSend".
 template <class T>
 std::string expected_name() {
   if constexpr (std::same_as<T, bool>) return "boolean";
@@ -82,6 +84,8 @@ std::string expected_name() {
   else return type_name<T>();
 }
 
+/// The JSON value of `v`, a payload type or one of its member types: absent optional members are
+/// left out, enums are their names ("unknown" for a value not described).
 template <class T>
 boost::json::value to_json(const T& v) {
   namespace json = boost::json;
@@ -116,7 +120,9 @@ boost::json::value to_json(const T& v) {
   }
 }
 
-// Fills `out` from `v`; on a mismatch returns what and where. Unknown object keys are ignored.
+/// Fills `out` from `v`; on a mismatch returns what and where. Unknown object keys are ignored;
+/// an optional member may be absent or null; integers must fit T. `path` prefixes the error's
+/// path.
 template <class T>
 std::optional<payload_error> from_json(const boost::json::value& v, T& out, const std::string& path = {}) {
   namespace json = boost::json;

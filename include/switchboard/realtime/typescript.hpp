@@ -1,11 +1,14 @@
 #pragma once
-// TypeScript declarations generated from event catalogues, so that a front end using
-// socket.io-client is typed as strictly as the server:
-//
-//   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url);
-//
-// Payload structs become interfaces (std::optional members become optional fields), described
-// enums become unions of their names, and acknowledged events take an `Ack<T>` callback.
+/// @file
+/// TypeScript declarations generated from event catalogues, so that a front end using
+/// socket.io-client is typed as strictly as the server:
+///
+/// @code
+///   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url);
+/// @endcode
+///
+/// Payload structs become interfaces (std::optional members become optional fields), described
+/// enums become unions of their names, and acknowledged events take an `Ack<T>` callback.
 #include <map>
 #include <string>
 #include <tuple>
@@ -90,7 +93,10 @@ void add_event(const client_event<P, A>& e, declarations& types, std::string&, s
 
 }  // namespace detail
 
-// One .d.ts text for every event of the given catalogues.
+/// One .d.ts text for every event of the given catalogues.
+/// @code
+/// std::cout << rt::typescript_declarations(orders::events, notes::events);
+/// @endcode
 template <class... Catalogues>
 std::string typescript_declarations(const Catalogues&... catalogues) {
   detail::declarations types;

@@ -1,12 +1,7 @@
-// Server options: TLS (HTTPS and WSS on one port), permessage-deflate, the bounded outbound
-// queue and its overflow policies, and what a session knows of its client.
-import { after, before, describe, it } from "node:test";
+// Server options: permessage-deflate, the bounded outbound queue and its overflow policies, and
+// what a session knows of its client. (TLS: tests/e2e/server/tls.test.mjs.)
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request } from "node:https";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { startFixture, waitUntil } from "../support/fixture.mjs";
 import { openPolling, openSocket, poll, post, stats } from "../support/eio.mjs";
 
@@ -17,47 +12,6 @@ async function fixture(args) {
   return server;
 }
 after(async () => { for (const server of started) await server.stop(); });
-
-describe("TLS", () => {
-  let dir;
-  let server;
-  let ca;
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "switchboard-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"), "-days", "1",
-      "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { stdio: "ignore" });
-    ca = readFileSync(path.join(dir, "cert.pem"));
-    server = await fixture(["--tls-cert", path.join(dir, "cert.pem"), "--tls-key", path.join(dir, "key.pem")]);
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
-  const httpsGet = (url) => new Promise((resolve, reject) => {
-    request(url, { ca }, (res) => {
-      let body = "";
-      res.on("data", (chunk) => { body += chunk; });
-      res.on("end", () => resolve({ status: res.statusCode, body }));
-    }).on("error", reject).end();
-  });
-
-  it("serves polling over HTTPS", async () => {
-    const { status, body } = await httpsGet(`https://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=polling`);
-    assert.equal(status, 200);
-    assert.equal(body[0], "0");
-  });
-
-  it("serves WebSocket over WSS on the same port", async () => {
-    const socket = openSocket(`wss://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=websocket`, { ca });
-    assert.equal((await socket.next())[0], "0");
-    socket.send("4secure");
-    assert.equal(await socket.next(), "4secure");
-    socket.close();
-  });
-
-  it("does not speak plain HTTP on a TLS port", async () => {
-    await assert.rejects(fetch(`http://127.0.0.1:${server.port}/engine.io/?EIO=4&transport=polling`));
-  });
-});
 
 describe("permessage-deflate", () => {
   it("is off by default and on by option", async () => {

@@ -29,9 +29,10 @@ const freePort = () => new Promise((resolve) => {
 before(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  // Pages from 127.0.0.1 are allowed; the same server reached as "localhost" is another origin.
+  // The development configuration as it is, on a port it does not list: the page's own origin is
+  // always allowed; the same server reached as "localhost" is another origin.
   server = await startServer("switchboard", ["serve", "--config", path.join(root, "config/dev.toml"), "--port", String(port),
-    "--set", `server.data_dir=${dataDir}`, "--set", `cors.origins=${origin}`]);
+    "--set", `server.data_dir=${dataDir}`]);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -44,9 +45,20 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+// What a page logs as an error, fails to load, or answers with an error status (e.g. a missing
+// /favicon.ico): the demo must have none.
+const pageProblems = [];
+function watchProblems(page) {
+  page.on("console", (message) => { if (message.type() === "error") pageProblems.push(`console: ${message.text()}`); });
+  page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => pageProblems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on("response", (response) => { if (response.status() >= 400) pageProblems.push(`${response.status()}: ${response.url()}`); });
+}
+
 async function openDemo() {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watchProblems(page);
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => document.getElementById("room-state").textContent === "joined");
   return page;
@@ -72,6 +84,8 @@ describe("the demo page in Chromium", () => {
     await first.waitForFunction(() => document.getElementById("notices").textContent.includes("hi from the REST API"));
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await first.screenshot({ path: screenshot, fullPage: true });
+    await first.close();  // a page that closes while connected logs nothing either
+    assert.deepEqual(pageProblems, []);
   });
 
   it("cannot connect from a refused origin", async () => {

@@ -62,4 +62,8 @@ describe("TLS", () => {
       socket.disconnect();
     });
   }
+
+  it("does not speak plain HTTP on its TLS port", async () => {
+    await assert.rejects(fetch(`${server.base}/healthz`));
+  });
 });

@@ -106,4 +106,12 @@ TEST(Config, RefusesInconsistentSettings) {
             std::string::npos);
 }
 
+// The packaged configuration ships a placeholder secret: a fresh install refuses to start, on
+// loopback too, until its operator sets one.
+TEST(Config, RefusesThePackagedPlaceholderSecret) {
+  const std::string placeholder = "[auth]\njwt_secret = \"" + std::string(switchboard::app::placeholder_secret) + "\"\n";
+  EXPECT_NE(error_of(placeholder).find("placeholder of the packaged configuration"), std::string::npos);
+  EXPECT_EQ(error_of(placeholder, {{"SWITCHBOARD_AUTH_JWT_SECRET", std::string(64, 'k')}}), "");
+}
+
 }  // namespace

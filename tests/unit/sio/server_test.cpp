@@ -421,7 +421,7 @@ TEST_F(sio_server, binary_before_connect_closes_the_connection) {
 }
 
 // As the reference server (socket.io's Client#ondecoded): packets for a namespace the client has
-// not joined, a second CONNECT and a client's CONNECT_ERROR end the connection.
+// not joined and a client's CONNECT_ERROR end the connection.
 TEST_F(sio_server, packets_out_of_state_close_the_connection) {
   make();
   std::atomic<int> connected{0};
@@ -429,7 +429,7 @@ TEST_F(sio_server, packets_out_of_state_close_the_connection) {
   srv->of("/slow").use([](socket&, next_fn) {});  // never admits
   auto joined = open();
   ASSERT_TRUE(wait([&] { return connected == 1; }));
-  const char* const out_of_state[] = {"2/other,[\"ev\"]", "3/other,1[]", "1/other,", "0", "4{\"message\":\"x\"}"};
+  const char* const out_of_state[] = {"2/other,[\"ev\"]", "3/other,1[]", "1/other,", "4{\"message\":\"x\"}"};
   std::vector<std::shared_ptr<fake_session>> clients;
   for (const char* packet : out_of_state) {
     auto c = open();
@@ -444,6 +444,31 @@ TEST_F(sio_server, packets_out_of_state_close_the_connection) {
   }));
   for (const auto& c : clients) EXPECT_EQ(c->close_reason(), "invalid state");
   EXPECT_TRUE(joined->is_open());
+}
+
+// socket.io-client's connect() on a socket of a shared Manager, which already auto-connected,
+// sends its CONNECT twice: before the first is admitted, or after. Neither ends the connection
+// (the e2e test "joins the user room in every namespace" failed about half the time when the
+// second, arriving after admission, closed it as "invalid state").
+TEST_F(sio_server, a_repeated_connect_is_ignored) {
+  make();
+  std::atomic<int> connected{0};
+  srv->of("/chat").on_connection([&](socket& s) {
+    ++connected;
+    s.on("ev", [](socket&, arguments&, ack_sender ack) { ack({}); });
+  });
+  srv->of("/slow").use([](socket&, next_fn next) { next(std::nullopt); });
+  auto c = open();
+  message(c, "0/chat,");
+  message(c, "0/slow,");
+  message(c, "0/slow,");  // its middleware may still run
+  ASSERT_TRUE(wait([&] { return connected == 1 && c->count("0/slow,") == 1; }));
+  message(c, "0/chat,");  // after admission
+  message(c, "2/chat,1[\"ev\"]");
+  ASSERT_TRUE(wait([&] { return c->count("3/chat,1") == 1; }));
+  EXPECT_TRUE(c->is_open());
+  EXPECT_EQ(connected, 1);
+  EXPECT_EQ(c->count("0/chat,"), 1u);
 }
 
 TEST_F(sio_server, parked_attachments_are_bounded_after_connect) {
