@@ -180,7 +180,7 @@ running* start() {
   };
   r->io = sio::server::attach(*r->http, options);
   sio::server& io = *r->io;
-  io.use(check_auth);
+  io.use_in_every_namespace(check_auth);
   configure_namespace(io.of("/"), io);
   configure_namespace(io.of("/chat"), io);
   io.of("/admin").use([](sio::socket& s, sio::next_fn next) {

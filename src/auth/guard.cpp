@@ -160,7 +160,7 @@ guard protect(sio::server& server, std::shared_ptr<const authenticator> auth, gu
   auto st = std::make_shared<guard::state>(server, std::move(options));
 
   // The server keeps the state through its hooks; the state names the server by reference only.
-  server.use([auth, st](sio::socket& s, sio::next_fn next) {
+  server.use_in_every_namespace([auth, st](sio::socket& s, sio::next_fn next) {
     if (st->opts.is_public && st->opts.is_public(s.nsp())) return next(std::nullopt);
     std::string token;
     if (const auto ec = auth->find_token(s.auth(), s.session().handshake(), token)) {

@@ -159,7 +159,8 @@ std::error_code verify_token(const std::vector<key>& keys, const verify_options&
   out.user_id = std::move(*user_id);
   out.claims = std::move(*claims);
   out.expires_at.reset();
-  if (exp) out.expires_at = to_time_point(*exp);
+  // The end of acceptance, not `exp`: a token admitted within the leeway must not be ended at once.
+  if (exp) out.expires_at = to_time_point(*exp + leeway);
   return {};
 }
 

@@ -103,13 +103,16 @@ std::shared_ptr<server> server::attach(http::server& http, options opts) {
   return s;
 }
 
-namespace_ server::of(const std::string& name) {
-  return namespace_(impl_->names->get(name.empty() || name.front() != '/' ? "/" + name : name, true).state);
-}
+namespace {
+// "chat" and "/chat" name one namespace, as in the reference server's of().
+std::string namespace_name(const std::string& name) { return name.empty() || name.front() != '/' ? "/" + name : name; }
+}  // namespace
+
+namespace_ server::of(const std::string& name) { return namespace_(impl_->names->get(namespace_name(name), true).state); }
 
 std::optional<namespace_> server::find(const std::string& name) {
   std::lock_guard lock(impl_->names->mutex);
-  const auto it = impl_->names->namespaces.find(name);
+  const auto it = impl_->names->namespaces.find(namespace_name(name));
   if (it == impl_->names->namespaces.end()) return std::nullopt;
   return namespace_(it->second);
 }
@@ -145,6 +148,11 @@ std::size_t server::attachment_refusals() const noexcept {
 }
 
 server& server::use(middleware m) {
+  of("/").use(std::move(m));
+  return *this;
+}
+
+server& server::use_in_every_namespace(middleware m) {
   impl_->config.middlewares.push_back(std::move(m));
   return *this;
 }

@@ -53,16 +53,19 @@ void socket_impl::emit_with_ack(std::string_view event, arguments args, std::chr
   if (wsio::is_reserved_event(event)) return callback(errc::reserved_event, {});
   if (acks_.size() >= nsp_->opts.max_pending_acks) return callback(errc::too_many_pending_acks, {});
   const std::uint64_t id = nsp_->next_ack_id.fetch_add(1, std::memory_order_relaxed);
-  auto timer = std::make_unique<boost::asio::steady_timer>(session_->executor(), timeout);
-  timer->async_wait([weak = weak_self(), id](boost::system::error_code ec) {
-    auto self = weak.lock();
-    if (ec || !self) return;
-    const auto it = self->acks_.find(id);
-    if (it == self->acks_.end()) return;
-    auto cb = std::move(it->second.callback);
-    self->acks_.erase(it);
-    self->guarded_or_close("ack", [&] { cb(errc::ack_timeout, {}); });
-  });
+  std::unique_ptr<boost::asio::steady_timer> timer;  // none: the answer or the disconnect ends the wait
+  if (timeout != no_ack_timeout) {
+    timer = std::make_unique<boost::asio::steady_timer>(session_->executor(), timeout);
+    timer->async_wait([weak = weak_self(), id](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      const auto it = self->acks_.find(id);
+      if (it == self->acks_.end()) return;
+      auto cb = std::move(it->second.callback);
+      self->acks_.erase(it);
+      self->guarded_or_close("ack", [&] { cb(errc::ack_timeout, {}); });
+    });
+  }
   acks_.emplace(id, pending_ack{std::move(callback), std::move(timer)});
   wsio::packet p = make_event_packet(event, std::move(args));
   p.id = id;

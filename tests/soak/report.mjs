@@ -16,6 +16,10 @@ export function checks({ exit, crashed, scan, rss, control, rounds, aborted }) {
     `${control.connectError ? `first connection failed (${control.connectError}); ` : ""}${control.onTime}/${control.sent} on time, ${control.missing} missing, ${control.emitFailures} emit failures; ` +
     `p50 ${control.p50Ms} ms, p99 ${control.p99Ms} ms, max ${control.maxMs} ms; ${control.disconnects.length} disconnects`);
   const first = rounds[0], last = rounds.at(-1);
+  const fromBaseline = rss.baselineKb && last?.kb ? (last.kb / rss.baselineKb - 1) * 100 : null;
+  add("RSS after the loads within 10% of the baseline", fromBaseline !== null && fromBaseline <= 10,
+    `baseline ${mb(rss.baselineKb)}; after the last round ${mb(last?.kb)}: ` +
+    `${fromBaseline === null ? "n/a" : `${fromBaseline >= 0 ? "+" : ""}${fromBaseline.toFixed(1)}%`}`);
   const growth = rounds.length >= 2 && first.kb && last.kb ? (last.kb / first.kb - 1) * 100 : null;
   const settled = rounds.map((r) => `${mb(r.kb)} (${r.settleS} s, ${r.sessionsLeft} sessions left)`).join(", ");
   add("RSS after the last round within 10% of the first", growth !== null && growth <= 10,

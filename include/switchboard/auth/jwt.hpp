@@ -74,7 +74,7 @@ struct verify_options {
 struct verified_token {
   std::string user_id;  ///< From verify_options::user_id_claim.
   boost::json::object claims;  ///< Every claim of the payload.
-  std::optional<std::chrono::system_clock::time_point> expires_at;  ///< From `exp`, if present.
+  std::optional<std::chrono::system_clock::time_point> expires_at;  ///< `exp` plus the leeway: when it stops being accepted; if `exp` is present.
 };
 
 /// Verifies tokens against a set of keys: size, structure, algorithm, key, signature, then the

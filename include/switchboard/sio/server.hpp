@@ -161,8 +161,8 @@ class server final : public engine::handler, public std::enable_shared_from_this
 
   /// The namespace of that name ("chat" is "/chat"), created on first use. Thread-safe.
   namespace_ of(const std::string& name);
-  /// The namespace of that exact name ("/chat") if it exists (dynamic ones once a client created
-  /// them). Thread-safe.
+  /// The namespace of that name if it exists (dynamic ones once a client created them); "chat"
+  /// and "/chat" name the same one, as in of(). Thread-safe.
   std::optional<namespace_> find(const std::string& name);
   /// Namespaces created when a client first connects to a name `accept` allows; `setup`
   /// configures each new one (middleware, handlers) before the client joins it. Setup runs
@@ -171,9 +171,16 @@ class server final : public engine::handler, public std::enable_shared_from_this
   /// leaves (one that of() named is kept).
   void dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup);
 
-  /// Adds a server-wide middleware: in every namespace, dynamic ones included, before the
-  /// namespace's own. Set it up before clients connect.
+  /// Adds a middleware of the main namespace "/", as Node's `io.use(fn)`: the same as
+  /// `of("/").use(m)`. Set it up before clients connect.
+  ///
+  /// @code
+  /// io->use([](sio::socket& s, sio::next_fn next) { next(std::nullopt); });  // "/" only
+  /// @endcode
   server& use(middleware m);
+  /// Adds a server-wide middleware: in every namespace, dynamic ones included, before the
+  /// namespace's own (the auth guard is one). Set it up before clients connect.
+  server& use_in_every_namespace(middleware m);
   /// Adds a server-wide connection handler: in every namespace, dynamic ones included, before the
   /// namespace's own. Set it up before clients connect.
   server& on_connection(connection_handler h);

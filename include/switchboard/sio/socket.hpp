@@ -110,6 +110,18 @@ class socket : public std::enable_shared_from_this<socket> {
   /// errc::too_many_pending_acks. Exactly one call, on this socket's shard.
   virtual void emit_with_ack(std::string_view event, arguments args, std::chrono::milliseconds timeout,
                              ack_callback callback) = 0;
+  /// The timeout of an emit_with_ack() that waits for as long as the socket stays connected.
+  static constexpr std::chrono::milliseconds no_ack_timeout = std::chrono::milliseconds::max();
+  /// Asks the client for an answer and waits without a timeout, as Node's `socket.emitWithAck()`:
+  /// `callback` gets the answer, or errc::disconnected when the socket leaves first. The wait
+  /// holds one of the socket's `max_pending_acks` places until then. On this socket's shard.
+  ///
+  /// @code
+  /// s.emit_with_ack("confirm", {}, [](std::error_code ec, sio::arguments answer) { /* ... */ });
+  /// @endcode
+  void emit_with_ack(std::string_view event, arguments args, ack_callback callback) {
+    emit_with_ack(event, std::move(args), no_ack_timeout, std::move(callback));
+  }
 
   /// Joins `room`. Also from middleware: the rooms are entered when the socket is admitted. A
   /// room of a reserved prefix (server::reserve_rooms) is refused with errc::reserved_room.

@@ -51,6 +51,13 @@ for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]])
       socket.on("question", (a, b, reply) => reply({ sum: a + b }));
       assert.deepEqual(await socket.emitWithAck("ask", 2000, 20, 22), { sum: 42 });
     });
+
+    it("waits for an ack without a timeout, as socket.emitWithAck() without timeout()", async () => {
+      const { socket } = await connected("/", { transports });
+      // The answer comes late on purpose; only the disconnect would end the server's wait.
+      socket.on("question", (a, b, reply) => setTimeout(() => reply({ sum: a + b }), 200));
+      assert.deepEqual(await socket.emitWithAck("ask", null, 20, 22), { sum: 42 });
+    });
   });
 }
 

@@ -287,6 +287,10 @@ TEST(jwt_verify, expires_at_reports_exp) {
   EXPECT_EQ(out.expires_at, std::chrono::system_clock::time_point::max());
   ASSERT_FALSE(hs256_verifier().verify(hs256(R"({"sub":"a"})"), out, now));
   EXPECT_EQ(out.expires_at, std::nullopt);
+  // With a leeway, the moment the token stops being accepted: one admitted within the leeway is
+  // not ended at once (the guard disconnects at expires_at).
+  ASSERT_FALSE(hs256_verifier({.leeway = 30s}).verify(hs256(R"({"sub":"a","exp":1699999990})"), out, now));
+  EXPECT_EQ(out.expires_at, now + 20s);
 }
 
 TEST(jwt_verify, not_before_with_and_without_leeway) {

@@ -167,6 +167,32 @@ TEST_F(sio_server, event_connection_and_ack_handlers_that_disconnect) {
   EXPECT_EQ(c->count("1/gone,"), 1u);
 }
 
+// Node's socket.emitWithAck() without timeout(): the answer comes whenever it comes, and a
+// disconnect ends the wait.
+TEST_F(sio_server, an_ack_without_a_timeout_waits_for_the_answer_or_the_disconnect) {
+  make();
+  std::atomic<int> answered{0};
+  std::atomic<int> disconnected{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.emit_with_ack("q", {}, [&](std::error_code ec, arguments answer) {
+      if (!ec && answer.values.size() == 1 && answer.values[0] == 42) ++answered;
+      if (ec == errc::disconnected) ++disconnected;
+    });
+  });
+  auto answers = open();
+  auto leaves = open();
+  const auto asked = [](const std::shared_ptr<fake_session>& c) {
+    for (const auto& p : c->packets()) {
+      if (p.starts_with("2") && p.ends_with("[\"q\"]")) return p.substr(1, p.find('[') - 1);  // its ack id
+    }
+    return std::string();
+  };
+  ASSERT_TRUE(wait([&] { return !asked(answers).empty() && !asked(leaves).empty(); }));
+  message(answers, "3" + asked(answers) + "[42]");
+  message(leaves, "1");
+  ASSERT_TRUE(wait([&] { return answered == 1 && disconnected == 1; }));
+}
+
 TEST_F(sio_server, disconnect_handlers_that_close_again_and_add_handlers) {
   make();
   std::atomic<int> ran{0};
@@ -248,6 +274,37 @@ TEST_F(sio_server, throwing_handlers_close_their_socket_only) {
   EXPECT_EQ(quiet->count("1"), 0u);  // the others stay
   quiet->close("transport close");  // disconnect and disconnecting handlers throw: logged only
   EXPECT_GE(srv->handler_errors(), 8u);
+}
+
+// Node's io.use(fn) is the main namespace's middleware; the server-wide one has a name that says so.
+TEST_F(sio_server, use_is_the_main_namespaces_and_use_in_every_namespace_everyones) {
+  make();
+  std::atomic<int> main_only{0};
+  std::atomic<int> everywhere{0};
+  srv->use([&](socket&, next_fn next) {
+    ++main_only;
+    next(std::nullopt);
+  });
+  srv->use_in_every_namespace([&](socket&, next_fn next) {
+    ++everywhere;
+    next(std::nullopt);
+  });
+  srv->of("/chat");
+  auto c = open();
+  message(c, "0/chat,");
+  ASSERT_TRUE(wait([&] { return c->count("0{") == 1 && c->count("0/chat,{") == 1; }));
+  EXPECT_EQ(main_only, 1);
+  EXPECT_EQ(everywhere, 2);
+}
+
+// The realtime emitter looks namespaces up by find(): "chat" must find what of("chat") made.
+TEST_F(sio_server, find_names_namespaces_as_of_does) {
+  make();
+  srv->of("chat");
+  ASSERT_TRUE(srv->find("chat"));
+  EXPECT_EQ(srv->find("chat")->name(), "/chat");
+  EXPECT_EQ(srv->find("/chat")->name(), "/chat");
+  EXPECT_FALSE(srv->find("other"));
 }
 
 TEST_F(sio_server, throwing_dynamic_setup_refuses_the_connection) {
