@@ -1,9 +1,8 @@
-// Starts every load in its own process at the lowest priority (nice 19): the attackers of a real
-// server run on other machines, and here eight of them would otherwise take a large share of the
-// two cores from the server and from the control client's clock (at nice 10 each still weighs a
-// tenth of a thread). Each load has its own loopback source address (127.0.0.2, .3, ...), so that
-// per-address limits meet one load at a time and never the control client (127.0.0.1). Stopping
-// waits for each load to close its connections (20 s at most), then kills what is left.
+// Starts every load in its own process at a lower priority (nice 10), so that the loads compete
+// for the CPU with neither the server nor the control client's clock, each from its own loopback
+// source address (127.0.0.2, .3, ...), so that per-address limits meet one load at a time and
+// never the control client (127.0.0.1). Stopping waits for each load to close its connections
+// (20 s at most), then kills what is left.
 import { fork } from "node:child_process";
 import os from "node:os";
 
@@ -14,7 +13,7 @@ export function startLoads(names, ctx) {
   const loads = names.map((name, i) => {
     const env = { ...process.env, SOAK_LOAD: JSON.stringify({ ...ctx, name, localAddress: `127.0.0.${i + 2}` }) };
     const child = fork(new URL("./worker.mjs", import.meta.url), { env });
-    os.setPriority(child.pid, 19);
+    os.setPriority(child.pid, 10);
     const load = { name, stats: {}, child };
     child.on("message", (message) => { load.stats = message.stats; });
     load.exited = new Promise((resolve) => child.on("exit", (code, signal) => {
