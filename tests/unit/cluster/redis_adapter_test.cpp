@@ -191,9 +191,10 @@ class fake_local final : public sio::adapter {
   std::vector<std::string> matching(const sio::broadcast_target& t) const {
     std::vector<std::string> out;
     for (const auto& [id, s] : sockets_) {
+      const auto& socket_rooms = s.rooms;  // clang 14 cannot capture a structured binding
       const auto in = [&](const std::set<std::string>& rooms) {
         for (const auto& r : rooms) {
-          if (s.rooms.contains(r)) return true;
+          if (socket_rooms.contains(r)) return true;
         }
         return false;
       };
