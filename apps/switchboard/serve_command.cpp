@@ -1,10 +1,7 @@
 #include "serve_command.hpp"
 
-#include <signal.h>
-
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include "duration.hpp"
 #include "chat/chat_module.hpp"
@@ -16,6 +13,7 @@
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
+#include "switchboard/http/stop_signals.hpp"
 #include "switchboard/log/sampled.hpp"
 #include "switchboard/realtime/server.hpp"
 
@@ -69,12 +67,7 @@ void mount_routes(http::server& http, const cluster::redis_cluster* cluster_node
 
 void serve(const config& c) {
   configure_logging(c);
-  // Blocked before any thread starts, so that every thread inherits it and sigwait() sees it.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const http::stop_signals stop;  // before any thread starts
 
   http::server_options http_options{.address = c.server.address, .port = c.server.port, .threads = c.server.threads};
   apply_limits(c, http_options);
@@ -122,18 +115,12 @@ void serve(const config& c) {
   }
   log::info("listening", {{"url", url}});
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  const int signal = stop.wait();
   log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  engine::server& engine = realtime_server->io().engine();
-  realtime_server->stop();  // tells every client "server shutting down"
-  const auto deadline = std::chrono::steady_clock::now() + drain_time;
-  while (engine.session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const std::size_t left = realtime_server->stop(drain_time);  // every client told "server shutting down"
   if (cluster_node) cluster_node->close();
   http.stop();
-  log::info("stopped", {{"sessions_left", engine.session_count()}});
+  log::info("stopped", {{"sessions_left", left}});
 }
 
 }  // namespace

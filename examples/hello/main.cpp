@@ -1,20 +1,17 @@
 // A Socket.IO server in about 20 lines: any official client connects to it, is welcomed with
-// its id, and has "hello" acked with what it carried. Usage: hello [port]; stops on Ctrl-C.
-#include <csignal>
+// its id, and has "hello" acked with what it carried. Usage: hello [port]; stops on Ctrl-C or
+// SIGTERM, after telling every client.
+#include <chrono>
 #include <iostream>
 #include <string>
 
+#include "switchboard/http/stop_signals.hpp"
 #include "switchboard/sio/server.hpp"
 
 namespace sio = switchboard::sio;
 
 int main(int argc, char** argv) {
-  sigset_t stop_signals;  // blocked before any thread starts, then waited for below
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  switchboard::http::stop_signals stop;  // before any thread starts
   switchboard::http::server http({.port = static_cast<std::uint16_t>(argc > 1 ? std::stoi(argv[1]) : 3000)});
   auto io = sio::server::attach(http, {});
   io->of("/").on_connection([](sio::socket& socket) {
@@ -24,8 +21,7 @@ int main(int argc, char** argv) {
 
   http.start();
   std::cout << "listening on " << http.port() << std::endl;
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  io->close();
+  stop.wait();
+  io->close(std::chrono::seconds(5));  // every client told "server shutting down", then gone
   http.stop();
 }

@@ -1,5 +1,8 @@
 #include "errors.hpp"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "switchboard/engine/cors.hpp"
 
 namespace switchboard::engine::detail {
@@ -31,8 +34,9 @@ http::response error_response(const http::request& req, error_code code) {
 }
 
 http::response refusal_response(const http::request& req, boost::beast::http::status status, std::string_view message) {
-  std::string body = "{\"code\":" + std::to_string(static_cast<int>(error_code::forbidden)) + ",\"message\":\"" +
-                     std::string(message) + "\"}";
+  // Serialized: an allow_request refusal's message is the application's text.
+  std::string body = boost::json::serialize(
+      boost::json::object{{"code", static_cast<int>(error_code::forbidden)}, {"message", message}});
   http::response res = http::make_response(req, status, std::move(body), "application/json");
   add_cors_headers(req, res);
   return res;

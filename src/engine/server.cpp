@@ -5,10 +5,12 @@
 
 #include "errors.hpp"
 #include "query.hpp"
+#include "request_decision.hpp"
 #include "session_id.hpp"
 #include "server_state.hpp"
 #include "session_impl.hpp"
 #include "switchboard/engine/cors.hpp"
+#include "switchboard/log/log.hpp"
 
 namespace switchboard::engine {
 
@@ -164,13 +166,62 @@ std::optional<server::admission> server::admit(const http::request& req, const b
 
 // A polling handshake: the session lives on the shard whose thread received the request.
 void server::handshake(http::exchange_ptr ex) {
-  const std::size_t shard = ex->shard();
   http::response refusal;
-  const auto admitted = admit(ex->req(), ex->remote(), shard, refusal);
+  const auto admitted = admit(ex->req(), ex->remote(), ex->shard(), refusal);
   if (!admitted) return ex->respond(std::move(refusal));
+  if (!opts().allow_request) return open_polling(ex, *admitted);
+  decide(
+      ex->shard(), ex->req(), ex->remote(), *admitted, [this, ex, a = *admitted] { open_polling(ex, a); },
+      [ex](http::response refusal) { ex->respond(std::move(refusal)); });
+}
+
+// A WebSocket handshake without sid: the open packet is the channel's first message.
+void server::handshake(http::websocket_upgrade_ptr upgrade) {
+  http::response refusal;
+  const auto admitted = admit(upgrade->req(), upgrade->remote(), upgrade->shard(), refusal);
+  if (!admitted) return upgrade->refuse(std::move(refusal));
+  if (!opts().allow_request) return open_websocket(upgrade, *admitted);
+  decide(
+      upgrade->shard(), upgrade->req(), upgrade->remote(), *admitted,
+      [this, upgrade, a = *admitted] { open_websocket(upgrade, a); },
+      [upgrade](http::response refusal) { upgrade->refuse(std::move(refusal)); });
+}
+
+void server::decide(std::size_t shard, const http::request& req, const boost::asio::ip::tcp::endpoint& remote,
+                    const admission& a, std::function<void()> open, std::function<void(http::response)> refuse) {
+  const auto& allow_request = opts().allow_request;
+  // The answer may come from any thread: it hops back to the shard, where the engine still is
+  // (the lambdas' `this`) unless it has been destroyed in the meantime.
+  auto finish = [weak = weak_from_this(), executor = shards_.shard(shard).get_executor(), shard, req = &req, a,
+                 open = std::move(open), refuse = std::move(refuse)](std::optional<std::string> refusal) mutable {
+    boost::asio::post(executor, [weak, shard, req, a, open = std::move(open), refuse = std::move(refuse),
+                                 refusal = std::move(refusal)] {
+      const auto self = weak.lock();
+      if (!self) return;
+      if (!refusal) return open();
+      self->state_->clients.release(a.client);
+      self->state_->release_unauthenticated(a.cost);
+      self->state_->traffic[shard].refused_allow_request.fetch_add(1, std::memory_order_relaxed);
+      refuse(detail::refusal_response(*req, bh::status::forbidden, *refusal));
+    });
+  };
+  const request_decision decision = detail::make_request_decision(std::move(finish));
+  try {
+    allow_request(req, remote, decision);
+  } catch (const std::exception& e) {
+    log::warn("allow_request threw: the handshake is refused", {{"error", e.what()}});
+    decision.refuse();
+  } catch (...) {
+    log::warn("allow_request threw: the handshake is refused", {{"error", "unknown exception"}});
+    decision.refuse();
+  }
+}
+
+void server::open_polling(const http::exchange_ptr& ex, const admission& a) {
+  const std::size_t shard = ex->shard();
   auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard), shard,
-                                          shards_.shard(shard), ex->req(), ex->remote(), admitted->client,
-                                          admitted->cost, transport_kind::polling);
+                                          shards_.shard(shard), ex->req(), ex->remote(), a.client, a.cost,
+                                          transport_kind::polling);
   register_session(s);
   std::string open = "0" + s->open_packet();
   http::response res = http::make_response(ex->req(), bh::status::ok, std::move(open));
@@ -180,15 +231,11 @@ void server::handshake(http::exchange_ptr ex) {
   state_->handler->on_open(s);
 }
 
-// A WebSocket handshake without sid: the open packet is the channel's first message.
-void server::handshake(http::websocket_upgrade_ptr upgrade) {
+void server::open_websocket(const http::websocket_upgrade_ptr& upgrade, const admission& a) {
   const std::size_t shard = upgrade->shard();
-  http::response refusal;
-  const auto admitted = admit(upgrade->req(), upgrade->remote(), shard, refusal);
-  if (!admitted) return upgrade->refuse(std::move(refusal));
   auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard), shard,
-                                          shards_.shard(shard), upgrade->req(), upgrade->remote(), admitted->client,
-                                          admitted->cost, transport_kind::websocket);
+                                          shards_.shard(shard), upgrade->req(), upgrade->remote(), a.client, a.cost,
+                                          transport_kind::websocket);
   register_session(s);
   s->start_websocket(upgrade);
   state_->handler->on_open(s);
@@ -223,6 +270,7 @@ server::traffic server::traffic_totals() const noexcept {
     total.refused_address_sessions += t.refused_address_sessions.load(relaxed);
     total.refused_handshake_rate += t.refused_handshake_rate.load(relaxed);
     total.refused_unauthenticated += t.refused_unauthenticated.load(relaxed);
+    total.refused_allow_request += t.refused_allow_request.load(relaxed);
     total.pre_auth_timeouts += t.pre_auth_timeouts.load(relaxed);
     total.probe_abuse += t.probe_abuse.load(relaxed);
   }

@@ -15,7 +15,7 @@ struct alignas(64) shard_traffic {
   std::atomic<std::uint64_t> bytes_in{0}, bytes_out{0}, dropped{0}, overflows{0}, byte_overflows{0};
   std::atomic<std::int64_t> queued_bytes{0};  // gauge: bytes in the queues of this shard's sessions
   std::atomic<std::uint64_t> refused_address_sessions{0}, refused_handshake_rate{0}, refused_unauthenticated{0},
-      pre_auth_timeouts{0}, probe_abuse{0};
+      refused_allow_request{0}, pre_auth_timeouts{0}, probe_abuse{0};
 };
 
 // Thread-safe: the options and handler never change; the rest are atomics or locked.

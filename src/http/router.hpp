@@ -2,6 +2,7 @@
 // Path-prefix routing table. Filled before the server starts, read-only afterwards.
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,11 @@ namespace switchboard::http::detail {
 
 class router {
  public:
+  // Throws std::logic_error when `prefix` has a route already: one of the two would never run.
   void add(std::string prefix, std::shared_ptr<route> r) {
+    for (const auto& existing : routes_) {
+      if (existing.first == prefix) throw std::logic_error("http::server::mount: \"" + prefix + "\" is mounted already");
+    }
     routes_.emplace_back(std::move(prefix), std::move(r));
     std::stable_sort(routes_.begin(), routes_.end(),
                      [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +14,7 @@
 #include <limits>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 #include "connection_limits.hpp"
 #include "connection_start.hpp"
@@ -63,8 +65,13 @@ struct server::impl {
   detail::router routes;
   std::shared_ptr<detail::connection_limits> limits;
   std::optional<asio::ssl::context> tls;
-  std::optional<tcp::acceptor> acceptor;
-  asio::steady_timer accept_retry{shards.shard(0)};
+  // One per listen address, all on shard 0 (which also spreads their connections over the shards).
+  struct listener {
+    explicit listener(asio::io_context& shard0) : acceptor(shard0), retry(shard0) {}
+    tcp::acceptor acceptor;
+    asio::steady_timer retry;
+  };
+  std::vector<std::unique_ptr<listener>> listeners;
   std::size_t next_shard = 0;
   std::uint16_t bound_port = 0;
   int reserve_fd = -1;  // closed to accept and refuse a connection when descriptors run out
@@ -82,14 +89,26 @@ struct server::impl {
     tls->use_private_key_file(options.tls->private_key_file, asio::ssl::context::pem);
   }
 
+  // `address` first (its port may be 0), then the others on the port it got.
   void bind() {
-    acceptor.emplace(shards.shard(0));
-    const tcp::endpoint endpoint{asio::ip::make_address(options.address), options.port};
-    acceptor->open(endpoint.protocol());
-    acceptor->set_option(asio::socket_base::reuse_address(true));
-    acceptor->bind(endpoint);
-    acceptor->listen(asio::socket_base::max_listen_connections);
-    bound_port = acceptor->local_endpoint().port();
+    bound_port = listen_on(options.address, options.port);
+    for (const auto& address : options.more_addresses) listen_on(address, bound_port);
+  }
+
+  std::uint16_t listen_on(const std::string& address, std::uint16_t port) {
+    auto l = std::make_unique<listener>(shards.shard(0));
+    const tcp::endpoint endpoint{asio::ip::make_address(address), port};
+    l->acceptor.open(endpoint.protocol());
+    l->acceptor.set_option(asio::socket_base::reuse_address(true));
+    // "::" takes IPv4 clients too (dual stack), whatever the system's net.ipv6.bindv6only says.
+    if (endpoint.address().is_v6() && endpoint.address().is_unspecified()) {
+      l->acceptor.set_option(asio::ip::v6_only(false));
+    }
+    l->acceptor.bind(endpoint);
+    l->acceptor.listen(asio::socket_base::max_listen_connections);
+    const std::uint16_t bound = l->acceptor.local_endpoint().port();
+    listeners.push_back(std::move(l));
+    return bound;
   }
 
   void open_limits() {
@@ -101,30 +120,30 @@ struct server::impl {
   }
 
   // Accepts on shard 0 into the sockets of each shard in turn; the connection then lives there.
-  void do_accept() {
+  void do_accept(listener& l) {
     const std::size_t shard = next_shard++ % shards.size();
-    acceptor->async_accept(shards.shard(shard), [this, shard](boost::system::error_code ec, tcp::socket socket) {
+    l.acceptor.async_accept(shards.shard(shard), [this, &l, shard](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         admit(shard, std::move(socket));
-        return do_accept();
+        return do_accept(l);
       }
       detail::counters::bump(limits->stats.accept_errors);
-      if (ec == asio::error::no_descriptors || ec.value() == ENFILE) refuse_pending();
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE) refuse_pending(l.acceptor);
       // The connection may still wait in the backlog, so retrying at once could spin. Breathe first.
-      accept_retry.expires_after(std::chrono::milliseconds(50));
-      accept_retry.async_wait([this](boost::system::error_code wait_ec) {
-        if (!wait_ec) do_accept();
+      l.retry.expires_after(std::chrono::milliseconds(50));
+      l.retry.async_wait([this, &l](boost::system::error_code wait_ec) {
+        if (!wait_ec) do_accept(l);
       });
     });
   }
 
   // Out of descriptors: the reserve makes room to take the waiting connection and answer it 503,
   // so that it is not left hanging in the backlog.
-  void refuse_pending() {
+  void refuse_pending(tcp::acceptor& acceptor) {
     if (reserve_fd < 0) return;
     ::close(reserve_fd);
-    const int fd = ::accept4(acceptor->native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) detail::refuse_and_close(fd, "Server out of file descriptors");
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
@@ -160,16 +179,20 @@ void server::start() {
   impl_->load_tls();
   impl_->open_limits();
   impl_->bind();
-  asio::post(impl_->shards.shard(0), [this] { impl_->do_accept(); });
+  asio::post(impl_->shards.shard(0), [this] {
+    for (auto& l : impl_->listeners) impl_->do_accept(*l);
+  });
   impl_->shards.start();
 }
 
 void server::stop() {
-  if (impl_->acceptor) {
+  if (!impl_->listeners.empty()) {
     asio::post(impl_->shards.shard(0), [this] {
-      boost::system::error_code ignored;
-      impl_->acceptor->close(ignored);
-      impl_->accept_retry.cancel();
+      for (auto& l : impl_->listeners) {
+        boost::system::error_code ignored;
+        l->acceptor.close(ignored);
+        l->retry.cancel();
+      }
     });
   }
   impl_->shards.stop();

@@ -89,6 +89,11 @@ void server::stop() {
   impl_->workers.join();
 }
 
+std::size_t server::stop(std::chrono::milliseconds drain) {
+  stop();
+  return io_ ? io_->close(drain) : 0;  // stop() has told every client: this waits for them
+}
+
 std::uint64_t server::revocations_applied() const noexcept {
   return impl_->revocations ? impl_->revocations->revoked_total() : 0;
 }

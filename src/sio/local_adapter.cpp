@@ -3,7 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "handshake.hpp"
 #include "socket_impl.hpp"
 
 namespace switchboard::sio::detail {
@@ -196,7 +195,7 @@ void local_adapter::fetch_sockets(const broadcast_target& target, std::function<
   on_every_shard([gathering, target](std::size_t shard, shard_index& index) {
     std::vector<socket_info> found;
     index.for_each(target.rooms, target.except, [&](socket_impl& s) {
-      found.push_back({s.id(), s.rooms(), s.data(), describe_handshake(s.session(), s.auth(), s.issued())});
+      found.push_back({s.id(), s.rooms(), s.data(), s.handshake()});
     });
     gathering->add(shard, std::move(found));
   });

@@ -1,8 +1,11 @@
 #include "switchboard/sio/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
+#include <future>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "client.hpp"
@@ -181,7 +184,30 @@ void reserved_rooms::leave(socket& s, std::string_view suffix) const {
   static_cast<detail::socket_impl&>(s).leave_room(room(suffix));
 }
 
-void server::close() { engine_->close_all(); }
+void server::close() {
+  if (engine_) engine_->close_all();
+}
+
+std::size_t server::close(std::chrono::milliseconds drain) {
+  if (!engine_) return 0;
+  // Every session ends by itself within `drain`: a polling one without a request waiting when its
+  // grace runs out. The margin is for the shards to run those last timers.
+  engine_->close_all(drain);
+  const auto deadline = std::chrono::steady_clock::now() + drain + std::chrono::seconds(2);
+  while (engine_->session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // One more turn of every shard: the writes that the last closes started go out before the caller
+  // stops the shards. Shared: a shard that is already stopped runs it late or never.
+  const auto turn_deadline = std::max(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+  for (std::size_t i = 0; i < impl_->shards.size(); ++i) {
+    auto ran = std::make_shared<std::promise<void>>();
+    auto done = ran->get_future();
+    boost::asio::post(impl_->shards.shard(i), [ran] { ran->set_value(); });
+    done.wait_until(turn_deadline);
+  }
+  return engine_->session_count();
+}
 
 void server::on_open(const engine::session_ptr& s) {
   auto c = std::make_shared<detail::client>(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "handshake.hpp"
 #include "packets.hpp"
 #include "switchboard/wire/json_text.hpp"
 
@@ -170,6 +171,12 @@ void socket_impl::leave_room(const std::string& room) {
 
 broadcast_operator socket_impl::to(std::string room) const {
   return broadcast_operator(nsp_, broadcast_target{.rooms = {std::move(room)}, .except = {id_}, .flags = {}});
+}
+
+boost::json::object socket_impl::handshake() const { return detail::describe_handshake(*session_, auth_, issued_); }
+
+broadcast_operator socket_impl::broadcast() const {
+  return broadcast_operator(nsp_, broadcast_target{.rooms = {}, .except = {id_}, .flags = {}});
 }
 
 void socket_impl::disconnect_for(std::string_view reason, bool close_connection) {

@@ -20,6 +20,7 @@ class socket_impl final : public socket {
   const std::string& nsp() const noexcept override { return nsp_->name; }
   const boost::json::object& auth() const noexcept override { return auth_; }
   const engine::session& session() const noexcept override { return *session_; }
+  boost::json::object handshake() const override;
   const std::string& correlation_id() const noexcept override { return correlation_id_; }
   boost::asio::any_io_executor executor() const override { return session_->executor(); }
   bool connected() const noexcept override { return connected_; }
@@ -42,8 +43,8 @@ class socket_impl final : public socket {
   void enter_room(const std::string& room);
   void leave_room(const std::string& room);
   std::set<std::string> rooms() const override { return rooms_; }
-  std::chrono::system_clock::time_point issued() const noexcept { return issued_; }
   broadcast_operator to(std::string room) const override;
+  broadcast_operator broadcast() const override;
   void disconnect(bool close) override { disconnect_for("server namespace disconnect", close); }
   // Sends DISCONNECT and closes with `reason` (what the disconnect handlers see).
   void disconnect_for(std::string_view reason, bool close_connection);

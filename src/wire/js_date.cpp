@@ -1,6 +1,8 @@
 // Date.toJSON text for a time value.
 #include "js_date.hpp"
 
+#include "switchboard/wire/js_date.hpp"
+
 #include <cmath>
 #include <cstdint>
 
@@ -71,3 +73,14 @@ std::optional<js_date_text> js_date_to_json(double ms) noexcept {
 }
 
 }  // namespace switchboard::wire::detail
+
+namespace switchboard::wire {
+
+std::string to_js_date(std::chrono::system_clock::time_point t) {
+  // Whole milliseconds first: a double holds every millisecond count JavaScript allows exactly.
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto text = detail::js_date_to_json(static_cast<double>(ms));
+  return text ? std::string(text->view()) : std::string();
+}
+
+}  // namespace switchboard::wire

@@ -3,8 +3,12 @@
 /// Engine.IO server options; the defaults are the reference server's.
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "switchboard/http/types.hpp"
 
 namespace switchboard::engine {
 
@@ -79,6 +83,39 @@ struct unauthenticated_options {
   std::chrono::milliseconds pre_auth_timeout{10'000};
 };
 
+/// The answer to one options::allow_request call: allow() or refuse(), once (later calls do
+/// nothing), from any thread, at once or later. Destroyed unanswered, it refuses ("Forbidden"), so
+/// that a handshake never hangs on a lost decision. Copies share the answer.
+class request_decision {
+ public:
+  /// The handshake goes on: the session opens (within the limits already checked).
+  void allow() const;
+  /// The handshake is refused: 403 with {"code":4,"message":"<message>"}, as the reference's
+  /// allowRequest refusal, and no session.
+  void refuse(std::string message = "Forbidden") const;
+
+  struct state;  ///< Shared by the copies; the engine's.
+  /// Made by the engine for each handshake it asks about.
+  explicit request_decision(std::shared_ptr<state> s) : state_(std::move(s)) {}
+
+ private:
+  std::shared_ptr<state> state_;
+};
+
+/// Node's `allowRequest`: asked about every handshake (a request without a session id, polling or
+/// WebSocket) after the origin, query and per-address limits have passed, before the session
+/// exists. Runs on the request's shard: answer at once, or keep `decision` and answer from any
+/// thread (a database lookup, another service). Must not throw: an exception refuses the request.
+/// @code
+/// options.allow_request = [](const http::request& req, const boost::asio::ip::tcp::endpoint&,
+///                            engine::request_decision decision) {
+///   if (req[boost::beast::http::field::user_agent].empty()) return decision.refuse("Who are you?");
+///   decision.allow();
+/// };
+/// @endcode
+using allow_request_handler =
+    std::function<void(const http::request& req, const boost::asio::ip::tcp::endpoint& remote, request_decision decision)>;
+
 /// Everything an Engine.IO server is configured with.
 struct options {
   /// Where the server is mounted on the http::server.
@@ -105,6 +142,9 @@ struct options {
   client_limits clients;
   /// The budget of sessions not yet authenticated.
   unauthenticated_options unauthenticated;
+  /// Decides each handshake before its session exists; empty: every handshake that passes the
+  /// limits is allowed.
+  allow_request_handler allow_request;
 };
 
 }  // namespace switchboard::engine

@@ -81,6 +81,7 @@ class server final : public http::route, public std::enable_shared_from_this<ser
     std::uint64_t refused_address_sessions = 0;  ///< Handshakes refused: clients.max_sessions_per_address (429).
     std::uint64_t refused_handshake_rate = 0;    ///< Handshakes refused: clients.handshakes_per_second (429).
     std::uint64_t refused_unauthenticated = 0;   ///< Handshakes refused: the unauthenticated budget (503).
+    std::uint64_t refused_allow_request = 0;     ///< Handshakes refused by options::allow_request (403).
     std::uint64_t pre_auth_timeouts = 0;         ///< Sessions closed by unauthenticated.pre_auth_timeout.
     std::uint64_t probe_abuse = 0;               ///< Upgrades closed for a second "2probe".
   };
@@ -102,6 +103,12 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   };
   std::optional<admission> admit(const http::request& req, const boost::asio::ip::tcp::endpoint& remote,
                                  std::size_t shard, http::response& refusal);
+  // Asks options::allow_request about an admitted handshake; then, on its shard, runs
+  // `open`, or gives the admission back and hands `refuse` the 403 to answer with.
+  void decide(std::size_t shard, const http::request& req, const boost::asio::ip::tcp::endpoint& remote,
+              const admission& a, std::function<void()> open, std::function<void(http::response)> refuse);
+  void open_polling(const http::exchange_ptr& ex, const admission& a);
+  void open_websocket(const http::websocket_upgrade_ptr& upgrade, const admission& a);
   void register_session(std::shared_ptr<class session_impl> s);
   void unregister_session(const class session_impl& s);
   std::shared_ptr<class session_impl> find(std::size_t shard, const std::string& sid) const;

@@ -7,16 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "switchboard/engine/send_status.hpp"
 #include "switchboard/http/types.hpp"
 #include "switchboard/wire/frame.hpp"
 
 namespace switchboard::engine {
 
-/// What became of a frame given to session::send(): `queued` for the transport; `dropped`, not
-/// sent (a volatile frame that could not go now, or a full queue under overflow_policy::drop);
-/// `closed`, not sent because the session is closed or closing (or the frame overflowed its queue
-/// and closed it).
-enum class send_status { queued, dropped, closed };
 /// The transport a session currently uses: HTTP long-polling or WebSocket.
 enum class transport_kind { polling, websocket };
 

@@ -24,10 +24,15 @@ struct tls_options {
 
 /// The listener's address, threads and limits.
 struct server_options {
-  /// The address to bind.
+  /// The address to bind. "::" listens on every IPv6 and IPv4 address (dual stack), "0.0.0.0" on
+  /// every IPv4 one.
   std::string address = "127.0.0.1";
   /// The port to bind; 0: any free port, see server::port().
   std::uint16_t port = 0;
+  /// More addresses to listen on, on the same port as `address` (the one it got when `port` is 0):
+  /// {"127.0.0.1", "::1"} beside each other, for instance. Connections from every address share
+  /// the shards and the limits.
+  std::vector<std::string> more_addresses;
   /// Shards (event-loop threads); 0: one shard per core, at most 64.
   std::size_t threads = 0;
   /// Bytes of a request's header.
@@ -96,7 +101,7 @@ class server {
   server& operator=(const server&) = delete;
 
   /// Requests whose path starts with `prefix` go to `r` (the longest matching prefix wins).
-  /// Call before start().
+  /// Call before start(). Throws std::logic_error when `prefix` is mounted already.
   void mount(std::string prefix, std::shared_ptr<route> r);
 
   /// Binds and starts the shards; throws std::system_error if the address cannot be bound or

@@ -11,6 +11,7 @@
 /// Emitting never throws: with no server attached, while it stops, or when delivery fails, emit()
 /// logs a warning (event, targets, reason) and returns the error; the caller's operation goes on.
 #include <boost/asio/any_io_executor.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -91,8 +92,9 @@ class module_rooms {
 /// auto server = rt::server::attach(http, std::move(options));
 /// orders::install(*server);
 /// http.start();
-/// // ... until a stop signal:
-/// server->stop();
+/// stop_signals.wait();  // http::stop_signals
+/// server->stop(std::chrono::seconds(5));
+/// http.stop();
 /// @endcode
 class server : public std::enable_shared_from_this<server> {
  public:
@@ -106,6 +108,10 @@ class server : public std::enable_shared_from_this<server> {
   /// Empties current(), tells every client ("server shutting down") and waits for the workers.
   /// Idempotent. Emitting afterwards returns errc::shutting_down.
   void stop();
+  /// stop(), then waits until the clients have gone or `drain` has passed (sio::server::close with
+  /// a drain). Returns the sessions still open. Blocks: from the controlling thread, before the
+  /// http::server stops.
+  std::size_t stop(std::chrono::milliseconds drain);
 
   /// Registers a typed handler for every connection to `nsp`. Before clients connect.
   /// @code

@@ -47,6 +47,12 @@ class broadcast_operator {
   /// errc::reserved_event for a reserved name; `delivered` (may be empty) gets the local count.
   /// With a cluster adapter, an error after local delivery says the other nodes were not reached.
   std::error_code emit(std::string_view event, arguments args = {}, delivered_callback delivered = {}) const;
+  /// emit() with C++ values, as Node's `io.to(room).emit(event, ...args)`: make_arguments(values...).
+  template <class... Values>
+    requires detail::argument_values<Values...>
+  std::error_code emit(std::string_view event, Values&&... values) const {
+    return emit(event, make_arguments(std::forward<Values>(values)...));
+  }
   /// The same, asking each recipient for an answer; `done` runs once, with every answer or, after
   /// timeout(), errc::ack_timeout and those that came. It runs on shard 0 with the local adapter
   /// (on the cluster's executor with the Redis adapter); a reserved event name is answered at

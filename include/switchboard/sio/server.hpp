@@ -2,6 +2,7 @@
 /// @file
 /// The Socket.IO v5 server: namespaces, middleware, sockets, rooms and broadcasts over the
 /// Engine.IO server, as Socket.IO users know them (io.of("/chat").on_connection(...)).
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -106,6 +107,12 @@ class namespace_ {
   broadcast_operator all() const { return broadcast_operator(state_); }
   /// Sends an event to every socket of the namespace (broadcast_operator::emit()).
   std::error_code emit(std::string_view event, arguments args = {}) const { return all().emit(event, std::move(args)); }
+  /// emit() with C++ values, as Node's `io.emit(event, ...args)`: make_arguments(values...).
+  template <class... Values>
+    requires detail::argument_values<Values...>
+  std::error_code emit(std::string_view event, Values&&... values) const {
+    return all().emit(event, make_arguments(std::forward<Values>(values)...));
+  }
   /// Sockets and rooms of the namespace; `done` runs on a shard.
   void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) const;
 
@@ -192,6 +199,14 @@ class server final : public engine::handler, public std::enable_shared_from_this
   /// Disconnects every client ("server shutting down"). Returns at once; the closes run on the
   /// shards. Thread-safe.
   void close();
+  /// Node's io.close(): disconnects every client ("server shutting down") and waits until their
+  /// sessions have ended, then lets every shard run once more so that the last answers are
+  /// written. A WebSocket client gets its close at once; a polling client has `drain` (at most
+  /// engine::options::ping_timeout) to come for its close packet, after which its session ends
+  /// without it. Returns the sessions still open (0 unless a shard is stuck, 2 s past `drain`).
+  /// Blocks: call it from the controlling thread, never from a shard, and stop the http::server
+  /// after it.
+  std::size_t close(std::chrono::milliseconds drain);
 
   /// How many broadcast packets were encoded (one per emit, whatever the recipients). Thread-safe.
   std::size_t encoded_broadcasts() const noexcept;

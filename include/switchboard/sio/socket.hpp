@@ -12,8 +12,12 @@
 #include <string>
 #include <string_view>
 
-#include "switchboard/engine/session.hpp"
+#include "switchboard/engine/send_status.hpp"
 #include "switchboard/sio/arguments.hpp"
+
+namespace switchboard::engine {
+class session;  // engine/session.hpp, for what socket::session() gives
+}  // namespace switchboard::engine
 
 namespace switchboard::sio {
 
@@ -58,6 +62,9 @@ using any_handler = std::function<void(socket&, const std::string& event, argume
 /// Told that a socket leaves its namespace, with the reason ("client namespace disconnect",
 /// "transport close", "server namespace disconnect", ...).
 using disconnect_handler = std::function<void(socket&, std::string_view reason)>;
+/// The client's answer to an emit_with_ack, or an error (timeout, disconnect), with the socket
+/// that asked.
+using socket_ack_callback = std::function<void(socket&, std::error_code, arguments)>;
 
 /// A client's connection to one namespace: its event handlers, rooms and emits.
 /// Lives on the shard of its Engine.IO session: call it there (post to executor() from elsewhere).
@@ -78,8 +85,18 @@ class socket : public std::enable_shared_from_this<socket> {
   virtual const std::string& nsp() const noexcept = 0;
   /// The CONNECT packet's payload (what io({auth}) sent), {} when there was none.
   virtual const boost::json::object& auth() const noexcept = 0;
-  /// The Engine.IO session the socket runs over (its handshake request, remote address...).
+  /// The Engine.IO session the socket runs over (its handshake request, remote address...);
+  /// include switchboard/engine/session.hpp to use it.
   virtual const engine::session& session() const noexcept = 0;
+  /// Node's `socket.handshake`, built on each call: `headers` (lower-case names, repeated ones
+  /// joined with ", "), `time` (as JavaScript's Date.toString(), UTC), `address`, `xdomain`,
+  /// `issued` (ms since the epoch), `url`, `query` (every key of the handshake's query string)
+  /// and `auth`. `secure` is left out: the session does not say whether TLS carried it.
+  ///
+  /// @code
+  /// for (const auto& [key, value] : s.handshake().at("query").as_object()) { /* ... */ }
+  /// @endcode
+  virtual boost::json::object handshake() const = 0;
   /// Names this connection attempt in logs: 16 hex characters, fresh for each CONNECT.
   virtual const std::string& correlation_id() const noexcept = 0;
   /// The socket's shard: post work for it there.
@@ -105,6 +122,15 @@ class socket : public std::enable_shared_from_this<socket> {
   /// Queues an event for this client. Reserved names are refused (send_status::dropped); a
   /// socket not connected gives send_status::closed.
   virtual engine::send_status emit(std::string_view event, arguments args = {}) = 0;
+  /// emit() with C++ values, as Node's `socket.emit(event, ...args)`: make_arguments(values...).
+  /// @code
+  /// s.emit("order", 42, "pending", sio::binary{receipt_pdf});  // (42, "pending", Buffer)
+  /// @endcode
+  template <class... Values>
+    requires detail::argument_values<Values...>
+  engine::send_status emit(std::string_view event, Values&&... values) {
+    return emit(event, make_arguments(std::forward<Values>(values)...));
+  }
   /// Asks the client for an answer; `callback` gets it, or errc::ack_timeout after `timeout`, or
   /// errc::disconnected; at once errc::not_connected, errc::reserved_event or
   /// errc::too_many_pending_acks. Exactly one call, on this socket's shard.
@@ -122,6 +148,49 @@ class socket : public std::enable_shared_from_this<socket> {
   void emit_with_ack(std::string_view event, arguments args, ack_callback callback) {
     emit_with_ack(event, std::move(args), no_ack_timeout, std::move(callback));
   }
+  /// emit_with_ack() whose callback also gets this socket, as a handler does: the answer can be
+  /// acted on without capturing the socket. Until the callback has run, the pending ack holds the
+  /// socket; a disconnect runs it with errc::disconnected, so nothing outlives the connection.
+  ///
+  /// @code
+  /// s.emit_with_ack("confirm", {}, std::chrono::seconds(5),
+  ///                 [](sio::socket& me, std::error_code ec, sio::arguments answer) {
+  ///                   if (!ec) me.join("confirmed");
+  ///                 });
+  /// @endcode
+  void emit_with_ack(std::string_view event, arguments args, std::chrono::milliseconds timeout,
+                     socket_ack_callback callback) {
+    emit_with_ack(event, std::move(args), timeout,
+                  [self = shared_from_this(), callback = std::move(callback)](std::error_code ec, arguments answer) {
+                    callback(*self, ec, std::move(answer));
+                  });
+  }
+  /// The same without a timeout.
+  void emit_with_ack(std::string_view event, arguments args, socket_ack_callback callback) {
+    emit_with_ack(event, std::move(args), no_ack_timeout, std::move(callback));
+  }
+
+  /// Node's `socket.timeout(ms)`: `s.timeout(5s).emit_with_ack(event, args, callback)` is
+  /// emit_with_ack() with that timeout. Use it at once: it refers to this socket.
+  class timed {
+   public:
+    /// emit_with_ack() on the socket with the timeout of timeout().
+    void emit_with_ack(std::string_view event, arguments args, ack_callback callback) const {
+      socket_.emit_with_ack(event, std::move(args), timeout_, std::move(callback));
+    }
+    /// The same, with a callback that also gets the socket.
+    void emit_with_ack(std::string_view event, arguments args, socket_ack_callback callback) const {
+      socket_.emit_with_ack(event, std::move(args), timeout_, std::move(callback));
+    }
+
+   private:
+    friend class socket;
+    timed(socket& s, std::chrono::milliseconds timeout) : socket_(s), timeout_(timeout) {}
+    socket& socket_;
+    std::chrono::milliseconds timeout_;
+  };
+  /// The socket's acks with `timeout` (Node's `socket.timeout(ms).emitWithAck(...)`).
+  timed timeout(std::chrono::milliseconds timeout) { return timed(*this, timeout); }
 
   /// Joins `room`. Also from middleware: the rooms are entered when the socket is admitted. A
   /// room of a reserved prefix (server::reserve_rooms) is refused with errc::reserved_room.
@@ -133,6 +202,9 @@ class socket : public std::enable_shared_from_this<socket> {
 
   /// Every socket of the namespace in `room`, except this one.
   virtual broadcast_operator to(std::string room) const = 0;
+  /// Every socket of the namespace except this one (Node's `socket.broadcast`); narrow it with
+  /// to(), except() and the other flags of broadcast_operator.
+  virtual broadcast_operator broadcast() const = 0;
 
   /// Leaves the namespace ("server namespace disconnect"); with close, ends the whole connection.
   virtual void disconnect(bool close = false) = 0;

@@ -91,7 +91,60 @@ describe("namespaces and middleware", () => {
   });
 });
 
+describe("allowRequest", () => {
+  it("refuses a handshake with 403 and the reference's body, before any session exists", async () => {
+    const url = `${server.base}/socket.io/?EIO=4&transport=polling&refuse=yes`;
+    const answer = await fetch(url);
+    assert.equal(answer.status, 403);
+    assert.deepEqual(await answer.json(), { code: 4, message: "Refused by allowRequest" });
+    for (const transports of [["polling"], ["websocket"]]) {
+      const socket = connect("/", { transports, query: { refuse: "yes" } });
+      const [error] = await event(socket, "connect_error");
+      assert.match(error.message, transports[0] === "polling" ? /xhr poll error/ : /websocket error/);
+    }
+    const { socket } = await connected("/", { query: { refuse: "no" } });
+    assert.ok(socket.connected);
+  });
+});
+
+describe("emit with C++ values", () => {
+  it("emit(\"typed\", 1, \"two\", binary, ...) arrives as (1, \"two\", Buffer, ...)", async () => {
+    const { socket } = await connected("/");
+    const typed = event(socket, "typed");
+    await socket.emitWithAck("typed");
+    const [one, two, bytes, list, map, date] = await typed;
+    assert.deepEqual([one, two, list, map], [1, "two", [3, 4], { ok: true }]);
+    assert.ok(Buffer.isBuffer(bytes));
+    assert.deepEqual(bytes, Buffer.from([1, 2]));
+    assert.equal(new Date(date).getTime(), 1796226000123);
+  });
+});
+
+describe("socket.handshake()", () => {
+  it("has Node's fields, every query key among them", async () => {
+    const { socket } = await connected("/", { query: { room: "lobby", lang: "fr" }, auth: { token: "t" }, extraHeaders: { "x-trace": "abc" } });
+    const handshake = await socket.emitWithAck("handshake");
+    assert.deepEqual(Object.keys(handshake), ["headers", "time", "address", "xdomain", "issued", "url", "query", "auth"]);
+    const { t, ...query } = handshake.query;  // t: the polling transport's cache buster, when it sends one
+    assert.deepEqual(query, { room: "lobby", lang: "fr", EIO: "4", transport: "polling" });
+    assert.deepEqual(handshake.auth, { token: "t" });
+    assert.equal(handshake.headers["x-trace"], "abc");
+    assert.equal(handshake.address, "127.0.0.1");
+    assert.equal(handshake.xdomain, false);
+    assert.ok(Math.abs(handshake.issued - Date.now()) < 60000, handshake.issued);
+    assert.equal(new Date(handshake.time).getTime(), Math.floor(handshake.issued / 1000) * 1000);
+    assert.match(handshake.url, /^\/socket\.io\/\?/);
+  });
+});
+
 describe("acks", () => {
+  it("socket.timeout(ms).emit_with_ack: the callback gets its socket and the answer, or the timeout", async () => {
+    const { socket } = await connected("/");
+    socket.on("question", (n, reply) => { if (n > 0) reply(n * 2); });  // 0: never answers
+    assert.deepEqual(await socket.emitWithAck("ask-timed", 2000, 21), { socket: socket.id, answer: [42] });
+    assert.deepEqual(await socket.emitWithAck("ask-timed", 100, 0), { socket: socket.id, error: "operation has timed out" });
+  });
+
   it("times out when the client never answers, and reports it", async () => {
     const { socket } = await connected("/");
     socket.on("question", () => {});  // never answers
@@ -105,6 +158,20 @@ describe("acks", () => {
 });
 
 describe("rooms and broadcasts", () => {
+  it("socket.broadcast reaches every other socket of the namespace, never the sender", async () => {
+    const [a, b, c] = (await Promise.all([0, 1, 2].map(() => connected("/")))).map((client) => client.socket);
+    const seenByA = [];
+    a.on("shouted", (text) => seenByA.push(text));
+    const arrivals = [b, c].map((s) => event(s, "shouted"));
+    await a.emitWithAck("shout", "from a");
+    assert.deepEqual(await Promise.all(arrivals), [["from a"], ["from a"]]);
+    // Delivery keeps order per client: once a has b's shout, it will never see its own.
+    const fromB = event(a, "shouted");
+    await b.emitWithAck("shout", "from b");
+    assert.deepEqual(await fromB, ["from b"]);
+    assert.deepEqual(seenByA, ["from b"]);
+  });
+
   it("delivers only to the room, and to(room) skips the sender", async () => {
     const [a, b, c, d] = (await Promise.all([0, 1, 2, 3].map(() => connected("/")))).map((client) => client.socket);
     await Promise.all([a, b, c].map((s) => s.emitWithAck("join", "r1")));

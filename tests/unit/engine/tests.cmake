@@ -1,6 +1,7 @@
 # engine/: limits and lifetime of Engine.IO sessions, against an in-process server on a free port
 # with raw HTTP and WebSocket clients (Beast, synchronous, each under a watchdog).
 sb_add_unit_test(engine_test
+  unit/engine/allow_request_test.cpp
   unit/engine/client_limiter_test.cpp
   unit/engine/cors_test.cpp
   unit/engine/engine_fixture.cpp

@@ -193,6 +193,51 @@ TEST_F(sio_server, an_ack_without_a_timeout_waits_for_the_answer_or_the_disconne
   ASSERT_TRUE(wait([&] { return answered == 1 && disconnected == 1; }));
 }
 
+TEST_F(sio_server, timeout_acks_call_back_with_their_socket) {
+  make();
+  std::atomic<int> connections{0};
+  std::atomic<int> answered{0};
+  std::atomic<int> timed_out{0};
+  srv->of("/").on_connection([&](socket& s) {
+    const bool first = connections++ == 0;  // the first answers, the second never does
+    s.data()["role"] = first ? "answers" : "silent";
+    s.timeout(std::chrono::milliseconds(first ? 60000 : 50))
+        .emit_with_ack("q", {}, [&](socket& me, std::error_code ec, arguments answer) {
+          if (!ec && me.data()["role"] == "answers" && answer.values.size() == 1 && answer.values[0] == 42) ++answered;
+          if (ec == errc::ack_timeout && me.data()["role"] == "silent") ++timed_out;
+        });
+  });
+  auto answers = open();
+  const auto asked = [&] {
+    for (const auto& p : answers->packets()) {
+      if (p.starts_with("2") && p.ends_with("[\"q\"]")) return p.substr(1, p.find('[') - 1);  // its ack id
+    }
+    return std::string();
+  };
+  ASSERT_TRUE(wait([&] { return !asked().empty(); }));
+  auto silent = open();
+  message(answers, "3" + asked() + "[42]");
+  ASSERT_TRUE(wait([&] { return answered == 1 && timed_out == 1; }));
+}
+
+TEST_F(sio_server, broadcast_reaches_the_namespace_but_the_sender) {
+  make();
+  std::atomic<std::size_t> connected{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.on("shout", [](socket& me, arguments& args, ack_sender) { me.broadcast().emit("shouted", args); });
+    ++connected;
+  });
+  auto sender = open();
+  auto others = std::vector{open(), open()};
+  ASSERT_TRUE(wait([&] { return connected == 3; }));
+  message(sender, "2[\"shout\",1]");
+  ASSERT_TRUE(wait([&] { return others[0]->count("2[\"shouted\",1]") == 1 && others[1]->count("2[\"shouted\",1]") == 1; }));
+  // The sender's own packets, in order: its CONNECT answer only, before and after the others got it.
+  message(sender, "2[\"shout\",2]");
+  ASSERT_TRUE(wait([&] { return others[0]->count("2[\"shouted\",2]") == 1; }));
+  EXPECT_EQ(sender->count("2[\"shouted\""), 0u);
+}
+
 TEST_F(sio_server, disconnect_handlers_that_close_again_and_add_handlers) {
   make();
   std::atomic<int> ran{0};

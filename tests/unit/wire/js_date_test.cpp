@@ -1,7 +1,9 @@
 #include "js_date.hpp"
+#include "switchboard/wire/js_date.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -47,4 +49,13 @@ TEST(js_date, invalid_beyond_8_64e15) {
   EXPECT_EQ(to_json(-8.64e15 - 1), std::nullopt);
   EXPECT_EQ(to_json(std::numeric_limits<double>::infinity()), std::nullopt);
   EXPECT_EQ(to_json(std::nan("")), std::nullopt);
+}
+
+TEST(js_date, to_js_date_writes_a_time_point_as_javascript_does) {
+  using namespace std::chrono;
+  // new Date(1796226000123).toJSON() in Node.js.
+  EXPECT_EQ(switchboard::wire::to_js_date(system_clock::time_point(milliseconds(1796226000123))),
+            "2026-12-02T15:40:00.123Z");
+  EXPECT_EQ(switchboard::wire::to_js_date(system_clock::time_point(microseconds(1999))), "1970-01-01T00:00:00.001Z");
+  EXPECT_EQ(switchboard::wire::to_js_date(system_clock::time_point(milliseconds(-1))), "1969-12-31T23:59:59.999Z");
 }
