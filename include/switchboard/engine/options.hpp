@@ -84,8 +84,9 @@ struct unauthenticated_options {
 };
 
 /// The answer to one options::allow_request call: allow() or refuse(), once (later calls do
-/// nothing), from any thread, at once or later. Destroyed unanswered, it refuses ("Forbidden"), so
-/// that a handshake never hangs on a lost decision. Copies share the answer.
+/// nothing), from any thread, at once or later, but before the http::server is destroyed (the
+/// answer is posted to its shard). Destroyed unanswered, it refuses ("Forbidden"), so that a
+/// handshake never hangs on a lost decision. Copies share the answer.
 class request_decision {
  public:
   /// The handshake goes on: the session opens (within the limits already checked).
