@@ -163,6 +163,7 @@ setting table(std::string name, Get get) {
 const std::vector<setting>& settings() {
   static const std::vector<setting> all = {
       text("server.address", [](config& c) -> auto& { return c.server.address; }),
+      list("server.more_addresses", [](config& c) -> auto& { return c.server.more_addresses; }),
       integer("server.port", 0, 65535, [](config& c) -> auto& { return c.server.port; }),
       integer("server.threads", 0, 256, [](config& c) -> auto& { return c.server.threads; }),
       text("server.data_dir", [](config& c) -> auto& { return c.server.data_dir; }),
@@ -255,10 +256,14 @@ std::optional<std::string> setting_of_variable(std::string_view variable) {
 void check(const config& c) {
   if ((c.tls.cert.empty()) != (c.tls.key.empty())) throw config_error("tls: set both tls.cert and tls.key, or neither");
   if (c.auth.sessions == "redis" && c.auth.redis.empty()) throw config_error("auth.sessions = \"redis\" needs auth.redis");
-  const bool loopback = c.server.address == "127.0.0.1" || c.server.address == "::1" || c.server.address == "localhost";
-  if (c.auth.jwt_secret == development_secret && !loopback) {
-    throw config_error("auth.jwt_secret is the development secret: refused on " + c.server.address +
-                       " (set a secret of your own for any non-loopback address)");
+  const auto loopback = [](const std::string& a) { return a == "127.0.0.1" || a == "::1" || a == "localhost"; };
+  std::vector<std::string> addresses{c.server.address};
+  addresses.insert(addresses.end(), c.server.more_addresses.begin(), c.server.more_addresses.end());
+  for (const auto& address : addresses) {
+    if (c.auth.jwt_secret == development_secret && !loopback(address)) {
+      throw config_error("auth.jwt_secret is the development secret: refused on " + address +
+                         " (set a secret of your own for any non-loopback address)");
+    }
   }
   if (c.auth.jwt_secret == placeholder_secret) {
     throw config_error("auth.jwt_secret is the placeholder of the packaged configuration: set a secret of your own "

@@ -25,6 +25,8 @@ inline constexpr std::string_view placeholder_secret = "set-a-secret-of-your-own
 struct config {
   struct {
     std::string address = "127.0.0.1";
+    // More addresses listened on beside `address`, on the same port: {"::1"} for IPv6 loopback.
+    std::vector<std::string> more_addresses;
     std::uint16_t port = 3000;
     std::size_t threads = 0;
     std::string data_dir = "var";

@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "process_memory.hpp"
 #include "routes.hpp"
 #include "switchboard/log/sampled.hpp"
 
@@ -180,6 +181,8 @@ std::string metrics::render(const engine::server& engine, const http::server& ht
   counter("switchboard_events_emitted_total", "Emissions through the realtime emitter.", emits.emitted);
   counter("switchboard_emit_failures_total", "Emissions that failed (logged as warnings).", emits.failed);
   render_connections(out, http);
+  metric(out, "switchboard_process_resident_bytes", "gauge", "Resident set size (VmRSS).", resident_bytes());
+  metric(out, "switchboard_process_heap_bytes", "gauge", "Heap bytes allocated and not yet freed.", heap_in_use_bytes());
   if (watched_) render_limits(out, traffic, *watched_);
   if (cluster_stats_) render_cluster(out, cluster_stats_());
   return out;

@@ -69,7 +69,8 @@ void serve(const config& c) {
   configure_logging(c);
   const http::stop_signals stop;  // before any thread starts
 
-  http::server_options http_options{.address = c.server.address, .port = c.server.port, .threads = c.server.threads};
+  http::server_options http_options{
+      .address = c.server.address, .port = c.server.port, .more_addresses = c.server.more_addresses, .threads = c.server.threads};
   apply_limits(c, http_options);
   if (!c.tls.cert.empty()) http_options.tls = http::tls_options{.certificate_chain_file = c.tls.cert, .private_key_file = c.tls.key};
   http::server http(http_options);

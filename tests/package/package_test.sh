@@ -17,10 +17,11 @@ test -f "$work/prefix/lib/pkgconfig/switchboard.pc" || fail "no pkg-config file 
 PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists switchboard || fail "pkg-config does not find switchboard"
 # No build type: the examples compile fastest so, and link against the installed Release libraries.
 cmake -S "$source_dir/examples" -B "$work/find" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/find" --target hello beast_app orders_module
+cmake --build "$work/find" --target hello beast_app orders_module cluster_node
 /usr/bin/python3 "$source_dir/tests/package/hello_client.py" "$work/find/hello"
 /usr/bin/python3 "$source_dir/tests/package/beast_app_client.py" "$work/find/beast_app"
 /usr/bin/python3 "$source_dir/tests/package/orders_client.py" "$work/find/orders_module"
+/usr/bin/python3 "$source_dir/tests/package/cluster_client.py" "$work/find/cluster_node"
 
 echo "== subproject (add_subdirectory)"
 # No build type: the fastest compile; the parent's choice must survive configuring switchboard.

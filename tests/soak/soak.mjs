@@ -87,7 +87,10 @@ const scrape = async (name) => {
   if (text) fs.writeFileSync(path.join(out, `metrics-${name}.txt`), text);
   return text;
 };
-const sessions = (metrics) => Number(/^switchboard_engine_sessions (\d+)/m.exec(metrics ?? "")?.[1] ?? NaN);
+const gauge = (metrics, name) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(metrics ?? "")?.[1] ?? NaN);
+const sessions = (metrics) => gauge(metrics, "switchboard_engine_sessions");
+// The allocator's live bytes: with RSS, tells memory the server holds from memory the allocator keeps.
+const heapKb = (metrics) => Math.round(gauge(metrics, "switchboard_process_heap_bytes") / 1024) || null;
 status(`server pid ${server.pid} on ${server.base}`);
 const ticker = setInterval(sample, 2000);
 const lag = monitorEventLoopDelay({ resolution: 20 });
@@ -106,7 +109,8 @@ await Promise.race([sleep(warmupS * 1000), server.exited]);
 sample();
 const warm = samples.filter((s) => s.phase === "warmup" && s.atS >= elapsedS() - 15).map((s) => s.kb).sort((a, b) => a - b);
 const baselineKb = warm[Math.floor(warm.length / 2)] ?? null;
-status(`baseline RSS ${baselineKb} kB`);
+const baselineHeapKb = heapKb(await scrape("baseline"));
+status(`baseline RSS ${baselineKb} kB, live heap ${baselineHeapKb} kB`);
 
 // Loads stopped: waits until only the control client's session is left and the last 10 s
 // brought no new low (by 1%) below what came before; the RSS then.
@@ -114,16 +118,18 @@ async function settle(name) {
   phase = "settle";
   const settleStart = elapsedS();
   let sessionsLeft = null;
+  let metrics = null;
   while (!crashed && elapsedS() - settleStart < roundSettleS) {
     await sleep(2000);
     sample();
-    sessionsLeft = sessions(await scrape(name));
+    metrics = await scrape(name);
+    sessionsLeft = sessions(metrics);
     const settling = samples.filter((s) => s.phase === "settle" && s.atS >= settleStart);
     const recent = settling.filter((s) => s.atS >= elapsedS() - 10);
     const before = settling.filter((s) => s.atS < elapsedS() - 10).map((s) => s.kb);
     if (sessionsLeft <= 1 && before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
   }
-  return { kb: crashed ? null : sample(), settleS: elapsedS() - settleStart, sessionsLeft };
+  return { kb: crashed ? null : sample(), heapKb: heapKb(metrics), settleS: elapsedS() - settleStart, sessionsLeft };
 }
 
 const rounds = [];
@@ -141,7 +147,7 @@ for (let round = 1; round <= roundCount && !crashed && !aborted; round++) {
   const loads = await running.stop();
   status(`round ${round}: loads stopped; ${sessions(await scrape(`after-loads-${round}`))} Engine.IO sessions left`);
   const settled = await settle(`settle-${round}`);
-  status(`round ${round}: RSS ${settled.kb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
+  status(`round ${round}: RSS ${settled.kb} kB, live heap ${settled.heapKb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
   rounds.push({ loads, ...settled });
 }
 await scrape("final");
@@ -153,7 +159,7 @@ lag.disable();
 const scan = await scanLog(logFile);
 if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
 
-const rss = { baselineKb, afterRoundsKb: rounds.map((r) => r.kb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
+const rss = { baselineKb, baselineHeapKb, afterRoundsKb: rounds.map((r) => r.kb), afterRoundsHeapKb: rounds.map((r) => r.heapKb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
 const list = checks({ exit, crashed, scan, rss, control: controlSummary, rounds, aborted });
 report(out, list, {
   binary, minutes: Number(opt.minutes), phases: { warmupS, roundLoadS, roundSettleS }, roundCount, cycles, exit, crashed,

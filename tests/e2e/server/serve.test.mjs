@@ -17,6 +17,7 @@ const configFile = path.join(dir, "switchboard.toml");
 fs.writeFileSync(configFile, `
 [server]
 address = "127.0.0.1"
+more_addresses = ["127.0.0.2"]
 port = 0
 data_dir = "${dir}/var"
 [cors]
@@ -50,6 +51,11 @@ describe("health", () => {
     const ready = await fetch(`${server.base}/readyz`);
     assert.equal(ready.status, 200);
     assert.match(ready.headers.get("x-request-id"), /^[0-9a-f]{16}$/);
+  });
+
+  it("answers on server.more_addresses too, on the same port", async () => {
+    const other = await fetch(`${server.base.replace("127.0.0.1", "127.0.0.2")}/healthz`);
+    assert.equal(other.status, 200);
   });
 });
 
@@ -146,6 +152,9 @@ describe("GET /metrics", () => {
     assert.ok(after.value("switchboard_bytes_out_total") > before.value("switchboard_bytes_out_total"));
     assert.match(after.text, /^switchboard_dropped_packets_total \d+$/m);
     assert.match(after.text, /^switchboard_queue_overflows_total \d+$/m);
+    // The process's memory: a live heap (hundreds of kilobytes at rest), within a larger resident set.
+    const heap = after.value("switchboard_process_heap_bytes");
+    assert.ok(heap > 64 << 10 && after.value("switchboard_process_resident_bytes") > heap, `heap ${heap}`);
     socket.disconnect();
     refused.disconnect();
   });

@@ -104,6 +104,9 @@ TEST(Config, RefusesInconsistentSettings) {
   EXPECT_EQ(error_of(dev), "");
   EXPECT_NE(error_of(dev + "[server]\naddress = \"0.0.0.0\"\n").find("development secret: refused on 0.0.0.0"),
             std::string::npos);
+  EXPECT_EQ(error_of(dev + "[server]\nmore_addresses = [\"::1\"]\n"), "");
+  EXPECT_NE(error_of(dev + "[server]\nmore_addresses = [\"::1\", \"::\"]\n").find("development secret: refused on ::"),
+            std::string::npos);
 }
 
 // The packaged configuration ships a placeholder secret: a fresh install refuses to start, on
