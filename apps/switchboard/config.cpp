@@ -168,6 +168,7 @@ const std::vector<setting>& settings() {
       integer("server.threads", 0, 256, [](config& c) -> auto& { return c.server.threads; }),
       text("server.data_dir", [](config& c) -> auto& { return c.server.data_dir; }),
       boolean("server.trust_proxy", [](config& c) -> auto& { return c.server.trust_proxy; }),
+      timeout("server.memory_release_interval", [](config& c) -> auto& { return c.server.memory_release_interval; }),
       text("tls.cert", [](config& c) -> auto& { return c.tls.cert; }),
       text("tls.key", [](config& c) -> auto& { return c.tls.key; }),
       list("cors.origins", [](config& c) -> auto& { return c.cors.origins; }),

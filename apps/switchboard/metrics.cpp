@@ -183,6 +183,10 @@ std::string metrics::render(const engine::server& engine, const http::server& ht
   render_connections(out, http);
   metric(out, "switchboard_process_resident_bytes", "gauge", "Resident set size (VmRSS).", resident_bytes());
   metric(out, "switchboard_process_heap_bytes", "gauge", "Heap bytes allocated and not yet freed.", heap_in_use_bytes());
+  if (releases_) {
+    metric(out, "switchboard_memory_releases_total", "counter", "Freed heap given back to the OS after a load.",
+           releases_->releases());
+  }
   if (watched_) render_limits(out, traffic, *watched_);
   if (cluster_stats_) render_cluster(out, cluster_stats_());
   return out;

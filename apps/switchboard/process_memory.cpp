@@ -36,4 +36,12 @@ std::uint64_t heap_in_use_bytes() {
 #endif
 }
 
+void release_free_memory() {
+#ifdef SWITCHBOARD_ASAN
+  __sanitizer_purge_allocator();
+#else
+  ::malloc_trim(0);
+#endif
+}
+
 }  // namespace switchboard::app

@@ -11,5 +11,8 @@ std::uint64_t resident_bytes();
 // Bytes allocated and not freed: glibc's mallinfo2, or the sanitizer allocator's own count in an
 // ASan build (which replaces malloc).
 std::uint64_t heap_in_use_bytes();
+// Hands the allocator's free memory back to the OS: malloc_trim, or the sanitizer allocator's purge.
+// Takes each arena's lock in turn, milliseconds on a large heap.
+void release_free_memory();
 
 }  // namespace switchboard::app

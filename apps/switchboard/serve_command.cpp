@@ -10,6 +10,7 @@
 #include "demo_page.hpp"
 #include "emit_api.hpp"
 #include "limits.hpp"
+#include "memory_release.hpp"
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
@@ -90,6 +91,8 @@ void serve(const config& c) {
   auto realtime_server = realtime::server::attach(http, std::move(options));
   counters->watch(*realtime_server);
   if (cluster_node) counters->watch([node = cluster_node.get()] { return node->stats(); });
+  const auto releases = std::make_shared<memory_release>(http.shards().shard(0).get_executor(), c.server.memory_release_interval);
+  counters->watch(releases);
   users.workers = realtime_server->workers();
 
   auto chat_store = std::make_shared<chat::chat_store>((std::filesystem::path(c.server.data_dir) / "chat.db").string());
@@ -106,6 +109,7 @@ void serve(const config& c) {
   http.mount("/api/v1/chat/", make_chat_api(chat_store, std::make_shared<const auth::authenticator>(std::move(users)),
                                             c.api.keys, realtime_server->workers()));
   http.start();
+  releases->start();
 
   const std::string scheme = c.tls.cert.empty() ? "http" : "https";
   const std::string url = scheme + "://" + c.server.address + ":" + std::to_string(http.port()) + "/";
@@ -120,6 +124,7 @@ void serve(const config& c) {
   log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   const std::size_t left = realtime_server->stop(drain_time);  // every client told "server shutting down"
   if (cluster_node) cluster_node->close();
+  releases->stop();
   http.stop();
   log::info("stopped", {{"sessions_left", left}});
 }

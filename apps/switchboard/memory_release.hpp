@@ -1,0 +1,39 @@
+#pragma once
+// Gives freed heap back to the OS once a load has passed. glibc keeps what its per-thread arenas
+// freed (ASan its quarantine and caches) until told, so a server's RSS would stay at its peak
+// after a burst of connections. Every `interval`, on the executor given: when the live heap has
+// fallen `threshold` bytes or more below its highest sample since the last release, releases
+// (malloc_trim, or the sanitizer allocator's purge). Under a steady load nothing happens.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+namespace switchboard::app {
+
+class memory_release : public std::enable_shared_from_this<memory_release> {
+ public:
+  static constexpr std::uint64_t default_threshold = 32u << 20;
+
+  memory_release(boost::asio::any_io_executor executor, std::chrono::milliseconds interval,
+                 std::uint64_t threshold = default_threshold);
+  // Samples every interval until stop(). Thread-safe.
+  void start();
+  // Cancels the timer; before its executor stops. Thread-safe.
+  void stop();
+  std::uint64_t releases() const noexcept { return releases_.load(std::memory_order_relaxed); }
+
+ private:
+  void wait();
+  void sample();
+
+  boost::asio::steady_timer timer_;
+  std::chrono::milliseconds interval_;
+  std::uint64_t threshold_;
+  std::uint64_t peak_ = 0;  // the highest live heap sampled since the last release (timer's executor)
+  std::atomic<std::uint64_t> releases_{0};
+};
+
+}  // namespace switchboard::app
