@@ -33,14 +33,16 @@ void memory_release::wait() {
 
 void memory_release::sample() {
   const std::uint64_t heap = heap_in_use_bytes();
-  if (heap > peak_) peak_ = heap;
-  if (peak_ - heap < threshold_) return;
-  const std::uint64_t before = resident_bytes();
+  const std::uint64_t resident = resident_bytes();
+  const std::uint64_t kept = resident > heap ? resident - heap : 0;
+  if (!floor_ || kept < *floor_) floor_ = kept;
+  if (kept - *floor_ < threshold_) return;
   release_free_memory();
   releases_.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t after = resident_bytes();
   log::info("memory: freed heap given back to the OS",
-            {{"peak_heap_bytes", peak_}, {"heap_bytes", heap}, {"rss_before", before}, {"rss_after", resident_bytes()}});
-  peak_ = heap;
+            {{"heap_bytes", heap}, {"rss_before", resident}, {"rss_after", after}});
+  floor_ = after > heap ? after - heap : 0;  // what the allocator keeps anyway; the next release waits for more
 }
 
 }  // namespace switchboard::app

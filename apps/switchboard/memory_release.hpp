@@ -1,15 +1,17 @@
 #pragma once
 // Gives freed heap back to the OS once a load has passed. glibc keeps what its per-thread arenas
 // freed (ASan its quarantine and caches) until told, so a server's RSS would stay at its peak
-// after a burst of connections. Every `interval`, on the executor given: when the live heap has
-// fallen `threshold` bytes or more below its highest sample since the last release, releases
-// (malloc_trim, or the sanitizer allocator's purge). Under a steady load nothing happens.
+// after a burst of connections. Every `interval`, on the executor given, it samples what the
+// allocator keeps (RSS minus the live heap); when that has grown `threshold` bytes or more above
+// its level after the last release (or its lowest sample), it releases (malloc_trim, or the
+// sanitizer allocator's purge). Under a steady load, growing or not, nothing happens.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 namespace switchboard::app {
 
@@ -32,7 +34,7 @@ class memory_release : public std::enable_shared_from_this<memory_release> {
   boost::asio::steady_timer timer_;
   std::chrono::milliseconds interval_;
   std::uint64_t threshold_;
-  std::uint64_t peak_ = 0;  // the highest live heap sampled since the last release (timer's executor)
+  std::optional<std::uint64_t> floor_;  // RSS minus heap after the last release, or lowest seen (timer's executor)
   std::atomic<std::uint64_t> releases_{0};
 };
 

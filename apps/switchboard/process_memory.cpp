@@ -14,7 +14,11 @@
 #define SWITCHBOARD_ASAN 1
 #endif
 #ifdef SWITCHBOARD_ASAN
-#include <sanitizer/allocator_interface.h>
+#include <cstddef>
+// The sanitizer runtime's allocator interface (compiler-rt's sanitizer/allocator_interface.h,
+// which GCC does not install; GCC's libasan has the functions).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
+extern "C" void __sanitizer_purge_allocator();
 #endif
 
 namespace switchboard::app {
