@@ -32,7 +32,7 @@ struct config {
     std::string data_dir = "var";
     // Whether X-Forwarded-For names the client (its last entry): only behind a proxy that appends it.
     bool trust_proxy = false;
-    // How often the live heap is sampled, to give freed memory back to the OS after a load.
+    // How often what the allocator keeps (RSS minus the live heap) is sampled (memory_release.hpp).
     std::chrono::milliseconds memory_release_interval{10'000};
   } server;
   struct {

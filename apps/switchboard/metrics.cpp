@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "memory_release.hpp"
 #include "process_memory.hpp"
 #include "routes.hpp"
 #include "switchboard/log/sampled.hpp"

@@ -10,12 +10,13 @@
 #include <mutex>
 #include <string>
 
-#include "memory_release.hpp"
 #include "switchboard/cluster/redis_adapter.hpp"
 #include "switchboard/http/server.hpp"
 #include "switchboard/realtime/server.hpp"
 
 namespace switchboard::app {
+
+class memory_release;
 
 class metrics : public std::enable_shared_from_this<metrics> {
  public:

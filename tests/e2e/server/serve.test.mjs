@@ -154,6 +154,7 @@ describe("GET /metrics", () => {
     assert.match(after.text, /^switchboard_queue_overflows_total \d+$/m);
     // The process's memory: a live heap (hundreds of kilobytes at rest), within a larger resident set.
     const heap = after.value("switchboard_process_heap_bytes");
+    assert.match(after.text, /^switchboard_memory_releases_total \d+$/m);
     assert.ok(heap > 64 << 10 && after.value("switchboard_process_resident_bytes") > heap, `heap ${heap}`);
     socket.disconnect();
     refused.disconnect();
