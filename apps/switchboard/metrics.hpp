@@ -13,6 +13,7 @@
 #include "switchboard/cluster/redis_adapter.hpp"
 #include "switchboard/http/server.hpp"
 #include "switchboard/realtime/server.hpp"
+#include "switchboard/sio/server.hpp"
 
 namespace switchboard::app {
 

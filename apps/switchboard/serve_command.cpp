@@ -16,6 +16,7 @@
 #include "server_setup.hpp"
 #include "switchboard/http/stop_signals.hpp"
 #include "switchboard/log/sampled.hpp"
+#include "switchboard/realtime/options.hpp"
 #include "switchboard/realtime/server.hpp"
 
 namespace switchboard::app {

@@ -11,7 +11,9 @@
 #include <string>
 
 #include "switchboard/auth/guard.hpp"
+#include "switchboard/http/server.hpp"
 #include "switchboard/http/stop_signals.hpp"
+#include "switchboard/realtime/options.hpp"
 #include "switchboard/realtime/server.hpp"
 
 namespace rt = switchboard::realtime;

@@ -7,8 +7,10 @@
 #include <mutex>
 #include <set>
 
+#include "switchboard/auth/authenticator.hpp"
 #include "switchboard/auth/error.hpp"
 #include "switchboard/log/log.hpp"
+#include "switchboard/sio/server.hpp"
 
 namespace switchboard::auth {
 namespace {

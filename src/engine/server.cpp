@@ -32,8 +32,8 @@ struct handshake_query {
 
 // Checks what every Engine.IO request must carry, in the reference server's order.
 std::optional<error_code> check_query(const options& o, const http::request& req, handshake_query& out) {
-  const auto eio = detail::query_param(req.target(), "EIO");
-  const auto transport = detail::query_param(req.target(), "transport");
+  static constexpr std::array<std::string_view, 3> keys{"EIO", "transport", "sid"};
+  auto [eio, transport, sid] = detail::query_params(req.target(), keys);
   if (transport == "polling" && o.allow_polling) {
     out.transport = transport_kind::polling;
   } else if (transport == "websocket" && o.allow_websocket) {
@@ -42,7 +42,7 @@ std::optional<error_code> check_query(const options& o, const http::request& req
     return error_code::unknown_transport;
   }
   if (eio != "4") return error_code::unsupported_protocol_version;
-  out.sid = detail::query_param(req.target(), "sid");
+  out.sid = std::move(sid);
   return std::nullopt;
 }
 

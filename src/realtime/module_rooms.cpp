@@ -1,5 +1,6 @@
 #include <boost/asio/dispatch.hpp>
 
+#include "switchboard/auth/guard.hpp"
 #include "switchboard/realtime/server.hpp"
 
 namespace switchboard::realtime {

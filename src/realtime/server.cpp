@@ -8,6 +8,7 @@
 
 #include "switchboard/auth/revocation_watcher.hpp"
 #include "switchboard/log/log.hpp"
+#include "switchboard/realtime/options.hpp"
 
 namespace switchboard::realtime {
 namespace {
@@ -103,6 +104,15 @@ std::uint64_t server::revocation_errors() const noexcept {
 }
 
 boost::asio::any_io_executor server::workers() noexcept { return impl_->workers.get_executor(); }
+
+sio::server& server::io() noexcept { return *io_; }
+
+server& server::on_connection(std::function<void(sio::socket&)> handler, const std::string& nsp) {
+  io_->on_connection([nsp, handler = std::move(handler)](sio::socket& s) {
+    if (s.nsp() == nsp) handler(s);
+  });
+  return *this;
+}
 
 module_rooms server::rooms(std::string prefix, authorize_fn authorize) {
   return module_rooms(io_->reserve_rooms(std::move(prefix)), std::move(authorize));

@@ -176,14 +176,6 @@ reserved_rooms server::reserve_rooms(std::string prefix) {
   return reserved_rooms(std::move(prefix));
 }
 
-void reserved_rooms::join(socket& s, std::string_view suffix) const {
-  static_cast<detail::socket_impl&>(s).enter_room(room(suffix));
-}
-
-void reserved_rooms::leave(socket& s, std::string_view suffix) const {
-  static_cast<detail::socket_impl&>(s).leave_room(room(suffix));
-}
-
 void server::close() {
   if (engine_) engine_->close_all();
 }

@@ -98,8 +98,7 @@ void install(rt::server& server, std::shared_ptr<chat_store> store, chat_options
 
   auto messages = std::make_shared<sender>(server.workers(), std::move(store), rooms, opts);
   // Not server.on(): each socket gets its own outbox.
-  server.io().on_connection([messages](sio::socket& s) {
-    if (s.nsp() != "/") return;
+  server.on_connection([messages](sio::socket& s) {
     auto box = std::make_shared<outbox>();
     rt::on(s, send, [messages, box](sio::socket& s, const ChatSend& request, rt::ack<ChatSent> answer) {
       messages->send(s, request, std::move(answer), box);

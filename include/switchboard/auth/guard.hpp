@@ -10,8 +10,17 @@
 #include <string_view>
 #include <vector>
 
-#include "switchboard/auth/authenticator.hpp"
-#include "switchboard/sio/server.hpp"
+#include "switchboard/sio/reserved_rooms.hpp"
+
+// Declared only, so that module code reading a socket's user stays clear of the HTTP headers:
+// protect()'s callers include sio/server.hpp and auth/authenticator.hpp.
+namespace switchboard::sio {
+class server;
+class socket;
+}  // namespace switchboard::sio
+namespace switchboard::auth {
+class authenticator;
+}  // namespace switchboard::auth
 
 /// Authentication: JWTs and opaque session tokens, session stores, and the guard that admits
 /// only verified sockets to a Socket.IO server.

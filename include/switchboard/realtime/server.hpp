@@ -15,28 +15,27 @@
 #include <memory>
 #include <optional>
 
-#include "switchboard/auth/guard.hpp"
 #include "switchboard/realtime/emitter.hpp"
 #include "switchboard/realtime/errors.hpp"
 #include "switchboard/realtime/event.hpp"
 #include "switchboard/realtime/payload.hpp"
 #include "switchboard/realtime/typed.hpp"
-#include "switchboard/sio/server.hpp"
+#include "switchboard/sio/reserved_rooms.hpp"
+
+// Declared only: a module includes this header without the HTTP, Engine.IO and Socket.IO server
+// headers. Whoever attaches the server includes realtime/options.hpp (and http/server.hpp).
+namespace switchboard::http {
+class server;
+}  // namespace switchboard::http
+namespace switchboard::sio {
+class server;
+}  // namespace switchboard::sio
 
 /// The application's realtime layer: one Socket.IO server per process behind the auth guard,
 /// typed events and handlers, module rooms, and a process-wide handle to emit from anywhere.
 namespace switchboard::realtime {
 
-/// Everything the realtime server is configured with.
-struct options {
-  sio::options sio;                  ///< Path, CORS, limits: everything of the Socket.IO server.
-  auth::authenticator_options auth;  ///< How tokens are verified; its `workers` is set by attach().
-  auth::guard_options guard;  ///< User rooms, public namespaces, expiry.
-  std::size_t worker_threads = 2;    ///< Blocking work: session lookups, module stores.
-  /// How often the session store's revocation log is read: a revoked session's live sockets end
-  /// within about this long (with a session store only).
-  std::chrono::milliseconds revocation_poll{1000};
-};
+struct options;  // realtime/options.hpp
 
 /// Asks a module whether a user may enter one of its rooms: call done(std::nullopt) to let them
 /// in, or done(refusal) to refuse; from any thread.
@@ -86,6 +85,8 @@ class module_rooms {
 /// and the target of current(). Attach it before the http::server starts; emit_json() and the
 /// counters are thread-safe, the set-up calls (on(), rooms()) belong before clients connect.
 /// @code
+/// #include "switchboard/http/server.hpp"
+/// #include "switchboard/realtime/options.hpp"
 /// switchboard::http::server http(http_options);
 /// rt::options options;
 /// options.auth.jwt.emplace(std::vector<jwt::key>{jwt::key::shared_secret(secret)}, jwt::verify_options{});
@@ -122,11 +123,12 @@ class server : public std::enable_shared_from_this<server> {
   /// @endcode
   template <class P, class A>
   server& on(const client_event<P, A>& event, typed_handler<P, A> handler, const std::string& nsp = "/") {
-    io_->on_connection([nsp, event, handler = std::move(handler)](sio::socket& s) {
-      if (s.nsp() == nsp) realtime::on(s, event, handler);
-    });
-    return *this;
+    return on_connection([event, handler = std::move(handler)](sio::socket& s) { realtime::on(s, event, handler); }, nsp);
   }
+
+  /// Runs `handler` for each socket admitted to `nsp`, on its shard: where a module keeps state of
+  /// its own per socket, or registers handlers the typed on() does not cover. Before clients connect.
+  server& on_connection(std::function<void(sio::socket&)> handler, const std::string& nsp = "/");
 
   /// Reserves `prefix` for a module ("chat:") and returns its rooms. Before clients connect;
   /// throws std::logic_error when the prefix is empty or overlaps one already reserved.
@@ -138,7 +140,7 @@ class server : public std::enable_shared_from_this<server> {
                      const client_event<RoomRequest, RoomMembership>& leave_event, const std::string& nsp = "/");
 
   /// The Socket.IO server, for what the typed API does not cover.
-  sio::server& io() noexcept { return *io_; }
+  sio::server& io() noexcept;
   /// The worker pool (options::worker_threads): for blocking work, such as a module's store.
   boost::asio::any_io_executor workers() noexcept;
   /// Session revocations applied to live sockets. Thread-safe.

@@ -7,6 +7,7 @@ sb_add_unit_test(engine_test
   unit/engine/engine_fixture.cpp
   unit/engine/limits_test.cpp
   unit/engine/lifetime_test.cpp
+  unit/engine/query_test.cpp
   unit/engine/queue_test.cpp
   LIBS switchboard::engine)
 target_include_directories(engine_test PRIVATE ${PROJECT_SOURCE_DIR}/src/engine)

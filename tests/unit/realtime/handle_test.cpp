@@ -7,6 +7,7 @@
 
 #include "switchboard/http/server.hpp"
 #include "switchboard/log/log.hpp"
+#include "switchboard/realtime/options.hpp"
 #include "switchboard/realtime/server.hpp"
 #include "test_events.hpp"
 
