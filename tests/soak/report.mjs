@@ -18,9 +18,9 @@ export function checks({ exit, crashed, scan, rss, control, rounds, aborted }) {
   const first = rounds[0], last = rounds.at(-1);
   const fromBaseline = rss.baselineKb && last?.kb ? (last.kb / rss.baselineKb - 1) * 100 : null;
   add("RSS after the loads within 10% of the baseline", fromBaseline !== null && fromBaseline <= 10,
-    `baseline ${mb(rss.baselineKb)}; after the last round ${mb(last?.kb)}: ` +
+    `baseline ${mb(rss.baselineKb)}${rss.primed ? " after priming" : ""}; after the last round ${mb(last?.kb)}: ` +
     `${fromBaseline === null ? "n/a" : `${fromBaseline >= 0 ? "+" : ""}${fromBaseline.toFixed(1)}%`}; ` +
-    `live heap ${mb(rss.baselineHeapKb)}, then ${mb(last?.heapKb)}`);
+    `live heap ${mb(rss.baselineHeapKb)}, then ${mb(last?.heapKb)}; fresh process ${mb(rss.freshKb)}`);
   const growth = rounds.length >= 2 && first.kb && last.kb ? (last.kb / first.kb - 1) * 100 : null;
   const settled = rounds.map((r) => `${mb(r.kb)} (${r.settleS} s, ${r.sessionsLeft} sessions left)`).join(", ");
   add("RSS after the last round within 10% of the first", growth !== null && growth <= 10,

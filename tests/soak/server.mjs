@@ -67,7 +67,7 @@ export function rssKb(pid) {
   }
 }
 
-const sanitizer = /ERROR: (Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer|runtime error:/;
+const sanitizer = /ERROR: (Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer|Sanitizer: CHECK failed|runtime error:/;
 
 // The log's size and its sanitizer reports (the first few lines of them), read in chunks.
 export async function scanLog(logFile) {

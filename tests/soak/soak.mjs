@@ -1,8 +1,12 @@
 // The soak (`make soak`; not part of `make test`):
 //   node tests/soak/soak.mjs --binary PATH [--minutes 20] [--out DIR] [--rounds 2]
-//     [--loads a,b,...] [--warmup S] [--settle S] [--cycles N] [--max-rss-mb 4096] [--keep-data]
+//     [--loads a,b,...] [--warmup S] [--prime S] [--settle S] [--cycles N] [--max-rss-mb 4096] [--keep-data]
 // Starts `switchboard serve` on config/dev.toml, a free port and a fresh data directory, and runs:
-//   1. warm-up (1 min, or 15% of a shorter run): the control client only; RSS baseline at its end;
+//   1. warm-up (1 min, or 15% of a shorter run): the control client only; the fresh process's RSS;
+//      then priming (30 s, or 5% of a shorter run; --prime 0: none): every load at once, then a
+//      settle; the RSS baseline after it. A fresh ASan process has an empty quarantine (16 MB of
+//      freed memory it keeps resident, server.mjs), shadow pages and stack depot: the steady state
+//      the 10% is measured from is the one after the first load, not before it;
 //   2. rounds (2 by default), each of:
 //      loads: every load of loads/ at once, one process each, for an equal share of the time;
 //      settle (at most 3 min in all, or 20%, shared by the rounds): loads stopped, until only the
@@ -32,7 +36,7 @@ const { values: opt } = parseArgs({
   options: {
     binary: { type: "string" }, minutes: { type: "string", default: "20" }, out: { type: "string" },
     config: { type: "string", default: path.join(root, "config/dev.toml") }, loads: { type: "string", default: allLoads.join(",") },
-    warmup: { type: "string" }, settle: { type: "string" }, cycles: { type: "string" }, rounds: { type: "string", default: "2" },
+    warmup: { type: "string" }, prime: { type: "string" }, settle: { type: "string" }, cycles: { type: "string" }, rounds: { type: "string", default: "2" },
     "max-rss-mb": { type: "string", default: "4096" }, "keep-data": { type: "boolean", default: false },
   },
 });
@@ -42,8 +46,9 @@ for (const name of names) if (!allLoads.includes(name)) throw new Error(`unknown
 
 const totalS = Number(opt.minutes) * 60;
 const warmupS = Number(opt.warmup ?? Math.min(60, 0.15 * totalS));
+const primeS = Number(opt.prime ?? Math.min(30, 0.05 * totalS));
 const settleMaxS = Number(opt.settle ?? Math.min(180, 0.2 * totalS));
-const loadS = totalS - warmupS - settleMaxS;
+const loadS = totalS - warmupS - primeS - settleMaxS;
 const cycles = Number(opt.cycles ?? Math.round((10_000 * Number(opt.minutes)) / 20));
 const roundCount = Math.max(1, Number(opt.rounds));
 const roundLoadS = loadS / roundCount;
@@ -55,7 +60,7 @@ const logFile = path.join(out, "server.log");
 fs.rmSync(logFile, { force: true });
 const binary = path.resolve(opt.binary);
 const secrets = readSecrets(opt.config);
-console.log(`soak: ${binary}, warm-up ${warmupS} s, ${roundCount} rounds of loads ${Math.round(roundLoadS)} s ` +
+console.log(`soak: ${binary}, warm-up ${warmupS} s, priming ${Math.round(primeS)} s, ${roundCount} rounds of loads ${Math.round(roundLoadS)} s ` +
             `(${names.join(", ")}) and settle up to ${Math.round(roundSettleS)} s; out ${out}`);
 
 const start = performance.now();
@@ -71,7 +76,7 @@ const sample = () => {
   const logSize = fs.statSync(logFile).size;
   const why = kb > Number(opt["max-rss-mb"]) * 1024 ? `RSS ${Math.round(kb / 1024)} MB over --max-rss-mb`
     : logSize > 500 * 1024 * 1024 ? `log ${Math.round(logSize / 1048576)} MB over 500 MB` : null;
-  if (why && phase === "loads" && !aborted) {
+  if (why && ["priming", "loads"].includes(phase) && !aborted) {
     aborted = `${why}, ${elapsedS()} s in`;
     abortLoads();
   }
@@ -98,7 +103,7 @@ lag.enable();
 let crashed = null;
 server.exited.then(() => {
   if (phase !== "stopping") crashed = { phase, atS: elapsedS() };
-  if (["start", "warmup", "loads"].includes(phase)) aborted ??= `the server exited during ${phase}, ${elapsedS()} s in`;
+  if (["start", "warmup", "priming", "loads"].includes(phase)) aborted ??= `the server exited during ${phase}, ${elapsedS()} s in`;
   if (crashed) status(`THE SERVER EXITED (${server.exit.code ?? server.exit.signal}) during ${phase}`);
   abortLoads();
 });
@@ -108,9 +113,9 @@ phase = "warmup";
 await Promise.race([sleep(warmupS * 1000), server.exited]);
 sample();
 const warm = samples.filter((s) => s.phase === "warmup" && s.atS >= elapsedS() - 15).map((s) => s.kb).sort((a, b) => a - b);
-const baselineKb = warm[Math.floor(warm.length / 2)] ?? null;
-const baselineHeapKb = heapKb(await scrape("baseline"));
-status(`baseline RSS ${baselineKb} kB, live heap ${baselineHeapKb} kB`);
+const freshKb = warm[Math.floor(warm.length / 2)] ?? null;
+const freshHeapKb = heapKb(await scrape("fresh"));
+status(`fresh process: RSS ${freshKb} kB, live heap ${freshHeapKb} kB`);
 
 // Loads stopped: waits until only the control client's session is left and the last 10 s
 // brought no new low (by 1%) below what came before; the RSS then.
@@ -132,23 +137,32 @@ async function settle(name) {
   return { kb: crashed ? null : sample(), heapKb: heapKb(metrics), settleS: elapsedS() - settleStart, sessionsLeft };
 }
 
-const rounds = [];
-for (let round = 1; round <= roundCount && !crashed && !aborted; round++) {
-  phase = "loads";
+// Every load at once for `seconds` (in phase `kind`), then the settle: the loads' figures and the RSS then.
+async function runLoads(name, kind, seconds, cycleCount) {
+  phase = kind;
   const running = startLoads(names, {
     base: server.base, host: "127.0.0.1", port: Number(new URL(server.base).port), jwtSecret: secrets.jwtSecret,
-    apiKey: secrets.apiKey, binary, sqlite: path.join(dataDir, "sessions.db"), loadSeconds: roundLoadS,
-    cycles: Math.round(cycles / roundCount),
+    apiKey: secrets.apiKey, binary, sqlite: path.join(dataDir, "sessions.db"), loadSeconds: seconds, cycles: cycleCount,
   });
   const progress = setInterval(() => status(`RSS ${samples.at(-1)?.kb} kB; ${running.loads.map((l) => `${l.name} ${brief(l.stats)}`).join("; ")}`), 30_000);
-  await Promise.race([sleep(roundLoadS * 1000), loadsAborted]);
+  await Promise.race([sleep(seconds * 1000), loadsAborted]);
   clearInterval(progress);
   phase = "stopping loads";
   const loads = await running.stop();
-  status(`round ${round}: loads stopped; ${sessions(await scrape(`after-loads-${round}`))} Engine.IO sessions left`);
-  const settled = await settle(`settle-${round}`);
-  status(`round ${round}: RSS ${settled.kb} kB, live heap ${settled.heapKb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
-  rounds.push({ loads, ...settled });
+  status(`${name}: loads stopped; ${sessions(await scrape(`after-loads-${name}`))} Engine.IO sessions left`);
+  const settled = await settle(`settle-${name}`);
+  status(`${name}: RSS ${settled.kb} kB, live heap ${settled.heapKb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
+  return { loads, ...settled };
+}
+
+const priming = primeS > 0 && !crashed ? await runLoads("priming", "priming", primeS, Math.round(cycles * primeS / loadS)) : null;
+const baselineKb = priming ? priming.kb : freshKb;
+const baselineHeapKb = priming ? priming.heapKb : freshHeapKb;
+status(`baseline RSS ${baselineKb} kB, live heap ${baselineHeapKb} kB`);
+
+const rounds = [];
+for (let round = 1; round <= roundCount && !crashed && !aborted; round++) {
+  rounds.push(await runLoads(`round-${round}`, "loads", roundLoadS, Math.round(cycles / roundCount)));
 }
 await scrape("final");
 const controlSummary = await control.stop();
@@ -159,11 +173,11 @@ lag.disable();
 const scan = await scanLog(logFile);
 if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
 
-const rss = { baselineKb, baselineHeapKb, afterRoundsKb: rounds.map((r) => r.kb), afterRoundsHeapKb: rounds.map((r) => r.heapKb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
+const rss = { freshKb, freshHeapKb, primed: Boolean(priming), baselineKb, baselineHeapKb, afterRoundsKb: rounds.map((r) => r.kb), afterRoundsHeapKb: rounds.map((r) => r.heapKb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
 const list = checks({ exit, crashed, scan, rss, control: controlSummary, rounds, aborted });
 report(out, list, {
-  binary, minutes: Number(opt.minutes), phases: { warmupS, roundLoadS, roundSettleS }, roundCount, cycles, exit, crashed,
-  aborted, rss, log: scan, control: controlSummary, driverEventLoopMaxMs: Math.round(lag.max / 1e6), rounds,
+  binary, minutes: Number(opt.minutes), phases: { warmupS, primeS, roundLoadS, roundSettleS }, roundCount, cycles, exit, crashed,
+  aborted, priming, rss, log: scan, control: controlSummary, driverEventLoopMaxMs: Math.round(lag.max / 1e6), rounds,
   rssSamples: samples,
 });
 process.exit(list.every((c) => c.pass) ? 0 : 1);
