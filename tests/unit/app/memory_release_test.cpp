@@ -1,5 +1,6 @@
 // memory_release: freed heap goes back to the OS once what the allocator keeps (RSS minus the live
-// heap) has grown by the threshold, and a steady heap is left alone.
+// heap) has grown by the threshold, or once the live heap has fallen to half its peak; a steady
+// heap is left alone.
 #include "memory_release.hpp"
 
 #include <gtest/gtest.h>
@@ -26,9 +27,10 @@ std::vector<std::unique_ptr<char[]>> load() {
   return blocks;
 }
 
-TEST(MemoryRelease, GivesFreedHeapBackAfterALoad) {
+// Holds 16 MiB for 200 ms, frees it, and returns how many releases followed (waits up to 10 s).
+std::uint64_t releases_after_a_load(std::uint64_t threshold, std::uint64_t heap_drop) {
   boost::asio::io_context io;
-  const auto releases = std::make_shared<memory_release>(io.get_executor(), 5ms, 4u << 20);
+  const auto releases = std::make_shared<memory_release>(io.get_executor(), 5ms, threshold, heap_drop);
   releases->start();
   std::uint64_t before = 0;
   std::unique_ptr<char[]> pin;
@@ -42,15 +44,26 @@ TEST(MemoryRelease, GivesFreedHeapBackAfterALoad) {
     before = releases->releases();
   }
   for (int i = 0; i < 1000 && releases->releases() == before; ++i) io.run_for(10ms);
-  EXPECT_EQ(releases->releases(), before + 1);
+  const auto after = releases->releases() - before;
   releases->stop();
   io.run_for(50ms);
+  return after;
+}
+
+constexpr std::uint64_t never = std::uint64_t{1} << 50;
+
+TEST(MemoryRelease, GivesFreedHeapBackWhenTheAllocatorKeepsIt) {
+  EXPECT_EQ(releases_after_a_load(4u << 20, never), 1u);
+}
+
+TEST(MemoryRelease, GivesFreedHeapBackWhenTheHeapHasFallen) {
+  EXPECT_EQ(releases_after_a_load(never, 4u << 20), 1u);
 }
 
 TEST(MemoryRelease, LeavesASteadyHeapAlone) {
   boost::asio::io_context io;
   const auto blocks = load();
-  const auto releases = std::make_shared<memory_release>(io.get_executor(), 5ms, 4u << 20);
+  const auto releases = std::make_shared<memory_release>(io.get_executor(), 5ms, 4u << 20, 4u << 20);
   releases->start();
   io.run_for(200ms);
   EXPECT_EQ(releases->releases(), 0u);
