@@ -17,9 +17,15 @@ std::unique_ptr<cluster::redis_cluster> start_cluster(const config& c, boost::as
   options.key = c.cluster.key;
   options.request_timeout = c.cluster.request_timeout;
   options.publish_on_specific_response_channel = c.cluster.specific_response_channel;
+  if (c.cluster.adapter == "sharded") options.protocol = cluster::adapter_protocol::sharded;
+  if (c.cluster.subscription_mode == "static") options.subscriptions = cluster::subscription_mode::namespace_only;
+  if (c.cluster.subscription_mode == "dynamic-private") options.subscriptions = cluster::subscription_mode::every_room;
   auto node = std::make_unique<cluster::redis_cluster>(std::move(executor), endpoint, std::move(options));
   node->start();
-  log::info("cluster: joining over Redis", {{"redis", endpoint.address()}, {"key", c.cluster.key}});
+  log::info("cluster: joining over Redis", {{"redis", endpoint.address()},
+                                            {"key", c.cluster.key},
+                                            {"adapter", c.cluster.adapter},
+                                            {"subscription_mode", c.cluster.subscription_mode}});
   return node;
 }
 

@@ -216,6 +216,9 @@ const std::vector<setting>& settings() {
       text("cluster.key", [](config& c) -> auto& { return c.cluster.key; }),
       timeout("cluster.request_timeout", [](config& c) -> auto& { return c.cluster.request_timeout; }),
       boolean("cluster.specific_response_channel", [](config& c) -> auto& { return c.cluster.specific_response_channel; }),
+      one_of("cluster.adapter", {"classic", "sharded"}, [](config& c) -> auto& { return c.cluster.adapter; }),
+      one_of("cluster.subscription_mode", {"static", "dynamic", "dynamic-private"},
+             [](config& c) -> auto& { return c.cluster.subscription_mode; }),
   };
   return all;
 }

@@ -105,6 +105,8 @@ struct config {
     std::string key = "socket.io";  // the channels' prefix, as the Node adapter's `key`
     std::chrono::milliseconds request_timeout{5'000};  // fetch_sockets, server-side emit acks, all_rooms
     bool specific_response_channel = false;  // the Node adapter's publishOnSpecificResponseChannel
+    std::string adapter = "classic";  // "classic" (createAdapter) or "sharded" (createShardedAdapter, Redis >= 7)
+    std::string subscription_mode = "dynamic";  // sharded: "static", "dynamic" or "dynamic-private"
   } cluster;
 };
 

@@ -15,8 +15,10 @@ namespace switchboard::cluster {
 
 class node;
 
-// 6 random alphanumerics (uids and request ids, as Node's uid2(6)).
+// 6 random alphanumerics (the classic protocol's uids and request ids, as Node's uid2(6)).
 std::string random_id();
+// 16 random hex digits (the sharded protocol's, as socket.io-adapter's randomBytes(8)).
+std::string random_hex_id();
 
 struct redis_cluster::core : std::enable_shared_from_this<redis_cluster::core> {
   core(boost::asio::any_io_executor executor, redis_endpoint endpoint, redis_adapter_options options);
@@ -33,12 +35,14 @@ struct redis_cluster::core : std::enable_shared_from_this<redis_cluster::core> {
   std::atomic<std::uint64_t> published{0};
   std::atomic<std::uint64_t> received{0};
 
-  // Publishes; a failure is counted and logged (the first of a series, then every 1000th).
-  // `sent` (may be empty) learns whether Redis took it, on the publisher's strand.
-  void publish(std::string channel, std::string payload, std::function<void(bool sent)> sent = {});
+  // Publishes (SPUBLISH when `sharded`); a failure is counted and logged (the first of a series,
+  // then every 1000th). `sent` (may be empty) learns whether Redis took it, on the publisher's strand.
+  void publish(std::string channel, std::string payload, std::function<void(bool sent)> sent = {},
+               bool sharded = false);
 
-  enum class route_kind { broadcast, request, response };
+  enum class route_kind { broadcast, request, response, cluster_message };
   void add_route(const std::string& name, route_kind kind, const std::shared_ptr<node>& target);
+  void remove_route(const std::string& name);
   // A message from the subscriber (on its strand): to the node the channel or pattern names.
   void route(std::string_view pattern, std::string_view channel, std::string_view payload);
   std::shared_ptr<node> find(const std::string& nsp) const;
@@ -66,15 +70,19 @@ struct pending_request {
 };
 
 // The node of one namespace: the sio adapter (through node_adapter, which sio owns), the
-// handling of received messages, and the requests in flight.
+// handling of received messages, and the requests in flight. This class speaks the classic
+// protocol; sharded_node overrides how messages travel (the virtual members).
 class node : public std::enable_shared_from_this<node> {
  public:
-  node(std::shared_ptr<redis_cluster::core> core, std::string nsp, std::unique_ptr<sio::adapter> local);
+  node(std::shared_ptr<redis_cluster::core> core, std::string nsp, std::unique_ptr<sio::adapter> local,
+       std::string uid = random_id());
+  virtual ~node() = default;
 
   const std::string& nsp() const noexcept { return nsp_; }
   const std::string& uid() const noexcept { return uid_; }
   const cluster::channels& channels() const noexcept { return channels_; }
-  void subscribe();  // the pattern and the three channels, once; routes registered in the core
+  virtual void subscribe();  // the pattern and the three channels, once; routes registered in the core
+  virtual void unsubscribe() {}  // when the namespace goes (the classic channels stay, as before)
   void close() noexcept { closed_.store(true); }
   bool closed() const noexcept { return closed_.load(); }
 
@@ -93,31 +101,53 @@ class node : public std::enable_shared_from_this<node> {
 
   // Requests of redis_cluster's API.
   void server_side_emit(boost::json::array data, server_side_emit_callback done);
-  void all_rooms(std::function<void(std::error_code, std::set<std::string>)> done);
+  virtual void all_rooms(std::function<void(std::error_code, std::set<std::string>)> done);
 
-  // Received messages, on the subscriber's strand.
+  // Rooms of this process coming and going (sio::adapter::tracks_rooms), serialized.
+  virtual bool tracks_rooms() const { return false; }
+  virtual void room_created(const std::string&, bool) {}
+  virtual void room_deleted(const std::string&, bool) {}
+
+  // Received messages of the classic protocol, on the subscriber's strand: decoded, then handled.
   void on_broadcast(std::string_view channel, std::string_view payload);
   void on_request(std::string_view payload);
   void on_response(std::string_view payload);
+  // A message of the sharded protocol (sharded_node).
+  virtual void on_cluster_message(std::string_view, std::string_view) {}
+
+ protected:
+  // What another node sent, decoded (from the emitter too).
+  void handle_broadcast(broadcast_message message);
+  void handle_request(request message);
+  void handle_response(response message);  // posted to strand_
+
+  // How messages travel: the classic protocol's channels and PUBLISH.
+  virtual std::error_code publish_broadcast(const broadcast_message& message);
+  virtual void publish_request(const request& message, std::function<void(bool sent)> sent = {});
+  virtual void publish_response(std::string_view requester_uid, const response& message);
+  // How many nodes share the namespace (NUMSUB of the request channel); 0 when unknown.
+  virtual void count_nodes(std::function<void(std::size_t nodes)> done);
+  virtual std::string new_request_id() const { return random_id(); }
+
+  std::shared_ptr<redis_cluster::core> core_;
+  std::unique_ptr<sio::adapter> local_;
 
  private:
-  // Requests (node_requests.cpp), on strand_: registers `request`, asks NUMSUB, then publishes
-  // the message `encode(request_id)` on the request channel.
-  // Returns the request id.
-  std::string start_request(std::shared_ptr<pending_request> request,
-                            std::function<std::string(const std::string&)> encode, std::chrono::milliseconds timeout);
+  // Requests (node_requests.cpp), on strand_: registers `request`, counts the nodes, then
+  // publishes `make(request_id)` when there is another. Returns the request id.
+  std::string start_request(std::shared_ptr<pending_request> pending, std::function<request(const std::string&)> make,
+                            std::chrono::milliseconds timeout);
+  void apply_response(response& message);  // on strand_
   void set_expected(const std::string& id, std::size_t expected);
   void check(const std::string& id);
   void expire(const std::string& id);
-  void reply(std::string_view requester_uid, response message);
+  void reply(std::string_view requester_uid, response message) { publish_response(requester_uid, message); }
 
   void answer_broadcast_with_ack(broadcast_request request);
 
-  std::shared_ptr<redis_cluster::core> core_;
   std::string nsp_;
   std::string uid_;
   cluster::channels channels_;
-  std::unique_ptr<sio::adapter> local_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::unordered_map<std::string, std::shared_ptr<pending_request>> pending_;  // on strand_
   // Ack ids for broadcasts with ack that other nodes asked: far above the namespace's own counter
@@ -130,7 +160,10 @@ class node : public std::enable_shared_from_this<node> {
 class node_adapter final : public sio::adapter {
  public:
   explicit node_adapter(std::shared_ptr<node> n) : node_(std::move(n)) {}
-  ~node_adapter() override { node_->close(); }
+  ~node_adapter() override {
+    node_->unsubscribe();
+    node_->close();
+  }
 
   std::error_code broadcast(const wire::sio::packet& packet, wire::frame_ptr frame, const sio::broadcast_target& target,
                             sio::delivered_callback delivered) override {
@@ -156,6 +189,9 @@ class node_adapter final : public sio::adapter {
   }
   void counts(std::function<void(std::size_t, std::size_t)> done) override { node_->counts(std::move(done)); }
   void room_names(std::function<void(std::set<std::string>)> done) override { node_->room_names(std::move(done)); }
+  bool tracks_rooms() const override { return node_->tracks_rooms(); }
+  void room_created(const std::string& room, bool own) override { node_->room_created(room, own); }
+  void room_deleted(const std::string& room, bool own) override { node_->room_deleted(room, own); }
 
  private:
   std::shared_ptr<node> node_;

@@ -55,6 +55,15 @@ std::error_code write_packet(const wire::sio::packet& packet, boost::json::objec
 std::error_code read_packet(boost::json::value& value, std::vector<std::string>& attachments,
                             wire::sio::packet& out);
 
+// Parts of replies (responses.cpp), shared by both protocols' decoders.
+boost::json::array write_sockets(const std::vector<remote_socket>& sockets);
+std::error_code decode_fetch(std::string request_id, boost::json::object& o, response& out);  // {sockets}
+std::error_code decode_client_count(std::string request_id, const boost::json::object& o, response& out);
+std::error_code decode_ack(std::string request_id, boost::json::object& o, std::vector<std::string>& attachments,
+                           response& out);  // {packet?} and its binaries
+// The value under `key`, moved out, if there is one.
+std::optional<boost::json::value> take_optional(boost::json::object& o, std::string_view key);
+
 // Placeholders in `value` must name each of `attachments` once (message_errc::invalid_field otherwise).
 std::error_code check_attachments(const boost::json::value& value, std::size_t attachments);
 

@@ -6,18 +6,12 @@
 #include <set>
 
 #include "cluster_core.hpp"
+#include "overloaded.hpp"
 #include "switchboard/log/log.hpp"
 
 namespace switchboard::cluster {
 
 namespace {
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
 
 // The uid of a request, empty when it has none (the emitter).
 std::string_view uid_of(const request& r) {
@@ -37,12 +31,13 @@ sio::broadcast_target rooms_only(const sio::broadcast_target& t) { return {t.roo
 
 }  // namespace
 
-node::node(std::shared_ptr<redis_cluster::core> core, std::string nsp, std::unique_ptr<sio::adapter> local)
+node::node(std::shared_ptr<redis_cluster::core> core, std::string nsp, std::unique_ptr<sio::adapter> local,
+           std::string uid)
     : core_(std::move(core)),
-      nsp_(std::move(nsp)),
-      uid_(random_id()),
-      channels_(core_->options.key, nsp_),
       local_(std::move(local)),
+      nsp_(std::move(nsp)),
+      uid_(std::move(uid)),
+      channels_(core_->options.key, nsp_),
       strand_(boost::asio::make_strand(core_->executor)) {}
 
 void node::subscribe() {
@@ -62,43 +57,70 @@ std::error_code node::broadcast(const wire::sio::packet& packet, wire::frame_ptr
                                 const sio::broadcast_target& target, sio::delivered_callback delivered) {
   local_->broadcast(packet, std::move(frame), target, std::move(delivered));
   if (target.flags.local) return {};
-  std::string bytes;
-  if (const auto ec = encode_broadcast({uid_, packet, target}, bytes)) {
+  // Known down: say so now (publish() would fail too, counted and logged, but only later).
+  const bool reachable = core_->publisher.connected();
+  if (const auto ec = publish_broadcast({uid_, packet, target})) {
     core_->publish_failures.fetch_add(1, std::memory_order_relaxed);
     log::warn("redis adapter: broadcast not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
     return ec;
   }
-  // Known down: say so now (publish() would fail too, counted and logged, but only later).
-  const bool reachable = core_->publisher.connected();
-  core_->publish(channels_.broadcast_for(target), std::move(bytes));
   return reachable ? std::error_code() : make_error_code(sio::errc::cluster_unreachable);
 }
 
 void node::add_sockets(const sio::broadcast_target& target, std::string room) {
   local_->add_sockets(target, room);
-  if (target.flags.local) return;
-  std::string bytes;
-  if (!encode_request(remote_join_request{uid_, rooms_only(target), {std::move(room)}}, bytes)) {
-    core_->publish(channels_.request(), std::move(bytes));
-  }
+  if (!target.flags.local) publish_request(remote_join_request{uid_, rooms_only(target), {std::move(room)}});
 }
 
 void node::del_sockets(const sio::broadcast_target& target, std::string room) {
   local_->del_sockets(target, room);
-  if (target.flags.local) return;
-  std::string bytes;
-  if (!encode_request(remote_leave_request{uid_, rooms_only(target), {std::move(room)}}, bytes)) {
-    core_->publish(channels_.request(), std::move(bytes));
-  }
+  if (!target.flags.local) publish_request(remote_leave_request{uid_, rooms_only(target), {std::move(room)}});
 }
 
 void node::disconnect_sockets(const sio::broadcast_target& target, bool close) {
   local_->disconnect_sockets(target, close);
-  if (target.flags.local) return;
+  if (!target.flags.local) publish_request(remote_disconnect_request{uid_, rooms_only(target), close});
+}
+
+// ---- the classic protocol ----
+
+std::error_code node::publish_broadcast(const broadcast_message& message) {
   std::string bytes;
-  if (!encode_request(remote_disconnect_request{uid_, rooms_only(target), close}, bytes)) {
-    core_->publish(channels_.request(), std::move(bytes));
+  if (const auto ec = encode_broadcast(message, bytes)) return ec;
+  core_->publish(channels_.broadcast_for(message.target), std::move(bytes));
+  return {};
+}
+
+void node::publish_request(const request& message, std::function<void(bool sent)> sent) {
+  std::string bytes;
+  if (const auto ec = encode_request(message, bytes)) {
+    log::warn("redis adapter: request not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
+    if (sent) sent(false);
+    return;
   }
+  core_->publish(channels_.request(), std::move(bytes), std::move(sent));
+}
+
+void node::publish_response(std::string_view requester, const response& message) {
+  std::string bytes;
+  if (const auto ec = encode_response(message, bytes)) {
+    log::warn("redis adapter: reply not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
+    return;
+  }
+  core_->publish(core_->options.publish_on_specific_response_channel ? channels_.response_for(requester)
+                                                                      : channels_.response(),
+                 std::move(bytes));
+}
+
+void node::count_nodes(std::function<void(std::size_t nodes)> done) {
+  core_->publisher.command({"PUBSUB", "NUMSUB", channels_.request()},
+                           [done = std::move(done)](std::error_code ec, redis_reply reply) {
+                             long long nodes = 0;
+                             if (!ec && reply.type == redis_reply::kind::array && reply.elements.size() == 2) {
+                               nodes = reply.elements[1].integer;
+                             }
+                             done(nodes > 0 ? static_cast<std::size_t>(nodes) : 0);
+                           });
 }
 
 void node::counts(std::function<void(std::size_t, std::size_t)> done) { local_->counts(std::move(done)); }
@@ -115,6 +137,10 @@ void node::on_broadcast(std::string_view channel, std::string_view payload) {
     log::debug("redis adapter: invalid broadcast", {{"nsp", nsp_}, {"reason", ec.message()}});
     return;
   }
+  handle_broadcast(std::move(message));
+}
+
+void node::handle_broadcast(broadcast_message message) {
   core_->received.fetch_add(1, std::memory_order_relaxed);
   message.packet.nsp = nsp_;
   message.packet.id.reset();
@@ -136,10 +162,14 @@ void node::on_request(std::string_view payload) {
     return;
   }
   if (uid_of(message) == uid_) return;  // our own, applied locally already
+  handle_request(std::move(message));
+}
+
+void node::handle_request(request message) {
   core_->received.fetch_add(1, std::memory_order_relaxed);
   const std::weak_ptr<node> weak = weak_from_this();
   std::visit(
-      overloaded{
+      detail::overloaded{
           [&](sockets_request& r) {
             local_->fetch_sockets({r.rooms, {}, {}}, [weak, r](std::vector<sio::socket_info> found) {
               const auto self = weak.lock();
@@ -197,17 +227,6 @@ void node::on_request(std::string_view payload) {
           [&](broadcast_request& r) { answer_broadcast_with_ack(std::move(r)); },
       },
       message);
-}
-
-void node::reply(std::string_view requester, response message) {
-  std::string bytes;
-  if (const auto ec = encode_response(message, bytes)) {
-    log::warn("redis adapter: reply not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});
-    return;
-  }
-  core_->publish(core_->options.publish_on_specific_response_channel ? channels_.response_for(requester)
-                                                                      : channels_.response(),
-                 std::move(bytes));
 }
 
 // Another node's broadcast with ack, answered as the Node adapter does: how many clients were

@@ -24,41 +24,31 @@ const char* type_name(request_type t) {
 
 }  // namespace
 
-std::string node::start_request(std::shared_ptr<pending_request> request,
-                                std::function<std::string(const std::string&)> encode,
-                                std::chrono::milliseconds timeout) {
-  std::string id = random_id();
-  asio::post(strand_, [self = shared_from_this(), id, request = std::move(request), encode = std::move(encode),
+std::string node::start_request(std::shared_ptr<pending_request> pending,
+                                std::function<request(const std::string&)> make, std::chrono::milliseconds timeout) {
+  std::string id = new_request_id();
+  asio::post(strand_, [self = shared_from_this(), id, pending = std::move(pending), make = std::move(make),
                        timeout]() mutable {
-    if (self->pending_.contains(id)) return;  // 62^6 ids: a clash is not a concern in practice
+    if (self->pending_.contains(id)) return;  // random ids: a clash is not a concern in practice
     const std::weak_ptr<node> weak = self;
-    request->timer = std::make_unique<asio::steady_timer>(self->strand_, timeout);
-    request->timer->async_wait([weak, id](boost::system::error_code ec) {
+    pending->timer = std::make_unique<asio::steady_timer>(self->strand_, timeout);
+    pending->timer->async_wait([weak, id](boost::system::error_code ec) {
       if (ec) return;
       if (const auto s = weak.lock()) s->expire(id);
     });
-    self->pending_.emplace(id, std::move(request));
+    self->pending_.emplace(id, std::move(pending));
     // As Node: count the nodes first, publish only when there is another one.
-    self->core_->publisher.command(
-        {"PUBSUB", "NUMSUB", self->channels_.request()},
-        [weak, id, encode = std::move(encode)](std::error_code ec, redis_reply reply) {
-          const auto s = weak.lock();
-          if (!s) return;
-          long long nodes = 0;
-          if (!ec && reply.type == redis_reply::kind::array && reply.elements.size() == 2) {
-            nodes = reply.elements[1].integer;
-          }
-          const std::size_t others = nodes > 1 ? static_cast<std::size_t>(nodes - 1) : 0;
-          if (others == 0) {
-            asio::post(s->strand_, [s, id] { s->set_expected(id, 0); });
-            return;
-          }
-          asio::post(s->strand_, [s, id, others] { s->set_expected(id, others); });
-          s->core_->publish(s->channels_.request(), encode(id), [weak, id](bool sent) {
-            if (sent) return;
-            if (const auto s = weak.lock()) asio::post(s->strand_, [s, id] { s->set_expected(id, 0); });
-          });
-        });
+    self->count_nodes([weak, id, make = std::move(make)](std::size_t nodes) {
+      const auto s = weak.lock();
+      if (!s) return;
+      const std::size_t others = nodes > 1 ? nodes - 1 : 0;
+      asio::post(s->strand_, [s, id, others] { s->set_expected(id, others); });
+      if (others == 0) return;
+      s->publish_request(make(id), [weak, id](bool sent) {
+        if (sent) return;
+        if (const auto s = weak.lock()) asio::post(s->strand_, [s, id] { s->set_expected(id, 0); });
+      });
+    });
   });
   return id;
 }
@@ -97,6 +87,21 @@ void node::expire(const std::string& id) {
   request->finish(true);
 }
 
+void node::handle_response(response message) {
+  asio::post(strand_, [self = shared_from_this(), message = std::move(message)]() mutable {
+    self->apply_response(message);
+  });
+}
+
+void node::apply_response(response& message) {
+  const std::string id = std::visit([](const auto& r) { return r.request_id; }, message);
+  const auto it = pending_.find(id);
+  if (it == pending_.end()) return;  // another node's, or one that ended
+  core_->received.fetch_add(1, std::memory_order_relaxed);
+  it->second->on_reply(*it->second, message);
+  check(id);
+}
+
 void node::on_response(std::string_view payload) {
   asio::post(strand_, [self = shared_from_this(), bytes = std::string(payload)] {
     response message;
@@ -113,12 +118,7 @@ void node::on_response(std::string_view payload) {
       }
       return;
     }
-    self->core_->received.fetch_add(1, std::memory_order_relaxed);
-    const std::string id = std::visit([](const auto& r) { return r.request_id; }, message);
-    const auto it = self->pending_.find(id);
-    if (it == self->pending_.end()) return;
-    it->second->on_reply(*it->second, message);
-    self->check(id);
+    self->apply_response(message);
   });
 }
 
@@ -148,10 +148,8 @@ void node::fetch_sockets(const sio::broadcast_target& target, std::function<void
   const sio::broadcast_target asked{target.rooms, target.except, {}};
   const std::string id = start_request(
       request,
-      [uid = uid_, asked](const std::string& request_id) {
-        std::string bytes;
-        encode_request(remote_fetch_request{uid, request_id, asked}, bytes);
-        return bytes;
+      [uid = uid_, asked](const std::string& request_id) -> cluster::request {
+        return remote_fetch_request{uid, request_id, asked};
       },
       core_->options.request_timeout);
   local_->fetch_sockets(target, [weak = weak_from_this(), s, id](std::vector<sio::socket_info> found) {
@@ -187,11 +185,7 @@ void node::all_rooms(std::function<void(std::error_code, std::set<std::string>)>
   };
   const std::string id = start_request(
       request,
-      [uid = uid_](const std::string& request_id) {
-        std::string bytes;
-        encode_request(all_rooms_request{uid, request_id}, bytes);
-        return bytes;
-      },
+      [uid = uid_](const std::string& request_id) -> cluster::request { return all_rooms_request{uid, request_id}; },
       core_->options.request_timeout);
   local_->room_names([weak = weak_from_this(), s, id](std::set<std::string> rooms) {
     const auto self = weak.lock();
@@ -205,13 +199,7 @@ void node::all_rooms(std::function<void(std::error_code, std::set<std::string>)>
 }
 
 void node::server_side_emit(boost::json::array data, server_side_emit_callback done) {
-  if (!done) {
-    std::string bytes;
-    if (!encode_request(server_side_emit_request{uid_, std::nullopt, std::move(data)}, bytes)) {
-      core_->publish(channels_.request(), std::move(bytes));
-    }
-    return;
-  }
+  if (!done) return publish_request(server_side_emit_request{uid_, std::nullopt, std::move(data)});
   auto answers = std::make_shared<std::vector<boost::json::value>>();
   auto request = std::make_shared<pending_request>();
   request->type = request_type::server_side_emit;
@@ -226,10 +214,8 @@ void node::server_side_emit(boost::json::array data, server_side_emit_callback d
   };
   start_request(
       request,
-      [uid = uid_, data = std::move(data)](const std::string& request_id) {
-        std::string bytes;
-        encode_request(server_side_emit_request{uid, request_id, data}, bytes);
-        return bytes;
+      [uid = uid_, data = std::move(data)](const std::string& request_id) -> cluster::request {
+        return server_side_emit_request{uid, request_id, data};
       },
       core_->options.request_timeout);
 }
@@ -276,10 +262,8 @@ void node::broadcast_with_ack(const wire::sio::packet& packet, wire::frame_ptr f
   };
   const std::string id = start_request(
       request,
-      [uid = uid_, packet, target](const std::string& request_id) {
-        std::string bytes;
-        encode_request(broadcast_request{uid, request_id, packet, target}, bytes);
-        return bytes;
+      [uid = uid_, packet, target](const std::string& request_id) -> cluster::request {
+        return broadcast_request{uid, request_id, packet, target};
       },
       target.flags.timeout);
   local_->broadcast_with_ack(packet, std::move(frame), ack_id, target,

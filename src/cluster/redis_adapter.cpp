@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cluster_core.hpp"
+#include "sharded_node.hpp"
 #include "switchboard/log/log.hpp"
 
 namespace switchboard::cluster {
@@ -40,13 +41,23 @@ std::string random_id() {
   return id;
 }
 
+std::string random_hex_id() {
+  static constexpr std::string_view digits = "0123456789abcdef";
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  const std::uint64_t bits = engine();
+  std::string id(16, '0');
+  for (std::size_t i = 0; i < id.size(); ++i) id[i] = digits[(bits >> (4 * i)) & 0xF];
+  return id;
+}
+
 // ---- core ----
 
 redis_cluster::core::core(boost::asio::any_io_executor ex, redis_endpoint endpoint, redis_adapter_options opts)
     : executor(ex), options(std::move(opts)), publisher(ex, endpoint, options.redis), subscriber(ex, endpoint, options.redis) {}
 
-void redis_cluster::core::publish(std::string channel, std::string payload, std::function<void(bool)> sent) {
-  publisher.publish(std::move(channel), std::move(payload),
+void redis_cluster::core::publish(std::string channel, std::string payload, std::function<void(bool)> sent,
+                                  bool sharded) {
+  publisher.command({sharded ? "SPUBLISH" : "PUBLISH", std::move(channel), std::move(payload)},
                     [self = weak_from_this(), sent = std::move(sent)](std::error_code ec, redis_reply reply) {
                       if (sent) sent(!ec && !reply.is_error());
                       const auto c = self.lock();
@@ -70,6 +81,11 @@ void redis_cluster::core::add_route(const std::string& name, route_kind kind, co
   nodes_[target->nsp()] = target;
 }
 
+void redis_cluster::core::remove_route(const std::string& name) {
+  const std::lock_guard lock(mutex_);
+  routes_.erase(name);
+}
+
 void redis_cluster::core::route(std::string_view pattern, std::string_view channel, std::string_view payload) {
   std::shared_ptr<node> target;
   route_kind kind{};
@@ -85,6 +101,7 @@ void redis_cluster::core::route(std::string_view pattern, std::string_view chann
     case route_kind::broadcast: return target->on_broadcast(channel, payload);
     case route_kind::request: return target->on_request(payload);
     case route_kind::response: return target->on_response(payload);
+    case route_kind::cluster_message: return target->on_cluster_message(channel, payload);
   }
 }
 
@@ -137,7 +154,9 @@ void redis_cluster::close() {
 adapter_factory redis_cluster::make_factory() {
   // The factory outlives nothing it needs: it holds the core, not this object.
   return [c = core_](const std::string& nsp, std::unique_ptr<sio::adapter> local) -> std::unique_ptr<sio::adapter> {
-    auto n = std::make_shared<node>(c, nsp, std::move(local));
+    std::shared_ptr<node> n;
+    if (c->options.protocol == adapter_protocol::sharded) n = std::make_shared<sharded_node>(c, nsp, std::move(local));
+    else n = std::make_shared<node>(c, nsp, std::move(local));
     n->subscribe();
     return std::make_unique<node_adapter>(std::move(n));
   };

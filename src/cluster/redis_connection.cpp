@@ -1,27 +1,32 @@
 #include "switchboard/cluster/redis_connection.hpp"
 
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <algorithm>
+#include <array>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
 #include <exception>
 #include <iterator>
 #include <random>
 #include <set>
 
+#include "resp.hpp"
 #include "switchboard/log/log.hpp"
 
 namespace switchboard::cluster {
 namespace {
 
 namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
 using strand_type = asio::strand<asio::any_io_executor>;
 
 class redis_error_category final : public std::error_category {
@@ -37,26 +42,7 @@ class redis_error_category final : public std::error_category {
   }
 };
 
-redis_reply to_reply(const redisReply& r) {
-  redis_reply out;
-  switch (r.type) {
-    case REDIS_REPLY_STRING: out.type = redis_reply::kind::string; break;
-    case REDIS_REPLY_STATUS: out.type = redis_reply::kind::status; break;
-    case REDIS_REPLY_ERROR: out.type = redis_reply::kind::error; break;
-    case REDIS_REPLY_INTEGER: out.type = redis_reply::kind::integer; break;
-    case REDIS_REPLY_ARRAY: out.type = redis_reply::kind::array; break;
-    default: return out;  // nil
-  }
-  if (r.str != nullptr) out.str.assign(r.str, r.len);
-  out.integer = r.integer;
-  out.elements.reserve(r.elements);
-  for (std::size_t i = 0; i < r.elements; ++i) out.elements.push_back(to_reply(*r.element[i]));
-  return out;
-}
-
-std::string_view view(const redisReply& r) { return {r.str, r.len}; }
-
-// Handlers run inside hiredis' C frames: an exception must not unwind through them.
+// Handlers must not throw; one that does is logged, and the connection goes on.
 template <class Handler, class... Args>
 void invoke_guarded(const Handler& handler, Args&&... args) noexcept {
   try {
@@ -68,19 +54,20 @@ void invoke_guarded(const Handler& handler, Args&&... args) noexcept {
   }
 }
 
-// One TCP connection: its hiredis context and the descriptor Asio waits on. Each connect
-// attempt gets a new link, so a wait that completes after its link is gone finds ctx null.
+// One TCP connection attempt or connection. Each attempt gets a new link, so a completion that
+// arrives after its link was dropped finds `dropped` set and does nothing.
 struct link {
   explicit link(const strand_type& strand) : socket(strand) {}
-  redisAsyncContext* ctx = nullptr;
-  asio::posix::stream_descriptor socket;  // does not own the fd: hiredis closes it
-  bool want_read = false;                 // hiredis' interest (its hooks are level-style)
-  bool want_write = false;
-  bool reading = false;  // an async_wait is in flight
-  bool writing = false;  // a wait or a posted write is in flight
-  bool established = false;    // TCP connected: writes no longer wait for writability first
-  bool write_blocked = false;  // the kernel took less than all: wait until it has room
-  std::string drop_reason;  // set when we drop the link ourselves
+  tcp::socket socket;
+  detail::reply_reader reader;
+  std::array<char, 16 * 1024> input{};
+  std::string output;     // commands formatted and not yet handed to the kernel
+  std::string in_flight;  // what the write in progress sends
+  bool writing = false;
+  bool flush_posted = false;
+  std::deque<reply_handler> replies;  // one per command sent, in order; subscriptions have none
+  bool subscribed = false;  // a subscription was sent: message and confirmation arrays are pushes
+  bool dropped = false;
 };
 
 }  // namespace
@@ -100,15 +87,6 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
         connect_timer_(strand_),
         backoff_timer_(strand_),
         rng_(std::random_device{}()) {}
-
-  // The link is still up here only when the io_context was destroyed without running close():
-  // then, as Asio does, pending handlers are destroyed, not called.
-  ~impl() {
-    if (!link_ || link_->ctx == nullptr) return;
-    closed_ = true;
-    discard_handlers_ = true;
-    redisAsyncFree(link_->ctx);
-  }
 
   message_handler on_message_;
   state_handler on_state_;
@@ -132,14 +110,25 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
                    });
   }
 
-  void subscribe(std::vector<std::string> names, bool patterns) {
-    asio::dispatch(strand_, [self = shared_from_this(), names = std::move(names), patterns] {
-      auto& known = patterns ? self->patterns_ : self->channels_;
+  enum class family { channels, patterns, shard_channels };
+
+  void subscribe(std::vector<std::string> names, family f) {
+    asio::dispatch(strand_, [self = shared_from_this(), names = std::move(names), f] {
       std::vector<std::string> fresh;
-      for (const auto& name : names) {
-        if (known.insert(name).second) fresh.push_back(name);
+      for (auto& name : names) {
+        if (self->known(f).insert(name).second) fresh.push_back(std::move(name));
       }
-      if (self->ready_ && !fresh.empty()) self->issue_subscribe(patterns ? "PSUBSCRIBE" : "SUBSCRIBE", fresh);
+      if (self->ready_ && !fresh.empty()) self->issue_subscription(verb(f, true), fresh);
+    });
+  }
+
+  void unsubscribe(std::vector<std::string> names, family f) {
+    asio::dispatch(strand_, [self = shared_from_this(), names = std::move(names), f] {
+      std::vector<std::string> gone;
+      for (auto& name : names) {
+        if (self->known(f).erase(name) != 0) gone.push_back(std::move(name));
+      }
+      if (self->ready_ && !gone.empty()) self->issue_subscription(verb(f, false), gone);
     });
   }
 
@@ -151,56 +140,30 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
  private:
   // --- connecting -----------------------------------------------------------------------
 
-  // getaddrinfo in hiredis would block the loop: Asio's resolver runs it off the loop thread.
-  // Successive attempts take the addresses in turn (localhost may be ::1 first, and Redis
-  // listen on 127.0.0.1 only).
+  // Successive attempts take the resolved addresses in turn (localhost may be ::1 first, and
+  // Redis listen on 127.0.0.1 only).
   void resolve() {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(endpoint_.host, ec);
-    if (!ec) return connect(address.to_string());
+    if (!ec) return connect(address);
     auto on_resolved = [self = shared_from_this()](boost::system::error_code ec, auto results) {
       if (self->closed_ || ec == asio::error::operation_aborted) return;
       if (ec) return self->link_failed("resolving " + self->endpoint_.host + ": " + ec.message());
       auto chosen = results.begin();
       std::advance(chosen, self->attempt_ % results.size());
-      self->connect(chosen->endpoint().address().to_string());
+      self->connect(chosen->endpoint().address());
     };
     resolver_.async_resolve(endpoint_.host, std::to_string(endpoint_.port), std::move(on_resolved));
   }
 
-  void connect(const std::string& ip) {
-    redisAsyncContext* ctx = redisAsyncConnect(ip.c_str(), endpoint_.port);
-    if (ctx == nullptr) return link_failed("out of memory");
-    if (ctx->err != 0) {
-      std::string reason = ctx->errstr;
-      redisAsyncFree(ctx);  // no hooks attached yet: nothing else runs
-      return link_failed(reason);
-    }
-    auto fresh = std::make_shared<link>(strand_);
-    boost::system::error_code ec;
-    fresh->socket.assign(ctx->c.fd, ec);
-    if (ec) {
-      redisAsyncFree(ctx);
-      return link_failed("watching the socket: " + ec.message());
-    }
-    fresh->ctx = ctx;
-    link_ = fresh;
-    attach(ctx);
-    start_connect_timer(fresh);
-  }
-
-  void attach(redisAsyncContext* ctx) {
-    ctx->data = this;
-    ctx->ev.data = this;
-    ctx->ev.addRead = [](void* p) { static_cast<impl*>(p)->want(&link::want_read, true); };
-    ctx->ev.delRead = [](void* p) { static_cast<impl*>(p)->want(&link::want_read, false); };
-    ctx->ev.addWrite = [](void* p) { static_cast<impl*>(p)->want(&link::want_write, true); };
-    ctx->ev.delWrite = [](void* p) { static_cast<impl*>(p)->want(&link::want_write, false); };
-    ctx->ev.cleanup = [](void* p) { static_cast<impl*>(p)->on_cleanup(); };
-    // Registers write interest: the first writable event completes the TCP connect.
-    redisAsyncSetConnectCallback(ctx, [](const redisAsyncContext* c, int status) {
-      if (status == REDIS_OK) static_cast<impl*>(c->data)->on_tcp_connected();
-      // A failed connect frees the context next, which reaches on_cleanup.
+  void connect(const asio::ip::address& address) {
+    auto l = std::make_shared<link>(strand_);
+    link_ = l;
+    start_connect_timer(l);
+    l->socket.async_connect({address, endpoint_.port}, [self = shared_from_this(), l](boost::system::error_code ec) {
+      if (l->dropped) return;
+      if (ec) return self->drop(l, ec.message());
+      self->on_tcp_connected(l);
     });
   }
 
@@ -209,16 +172,27 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
   void start_connect_timer(const std::shared_ptr<link>& l) {
     connect_timer_.expires_after(options_.connect_timeout);
     connect_timer_.async_wait([self = shared_from_this(), l](boost::system::error_code ec) {
-      if (ec || self->ready_ || l->ctx == nullptr) return;
-      self->drop(*l, "connect timeout");
+      if (ec || self->ready_ || l->dropped) return;
+      self->drop(l, "connect timeout");
     });
   }
 
-  // Ready once Redis has answered AUTH, SELECT and PING. Becoming ready from a reply (inside
-  // a hiredis callback) also lets the state handler close the connection safely.
-  void on_tcp_connected() {
-    link_->established = true;
-    redisEnableKeepAlive(&link_->ctx->c);  // TCP keepalive (15 s): notices a peer gone without a FIN
+  // TCP keepalive after 15 s idle, then every 5 s, 3 probes: notices a peer gone without a FIN.
+  static void keep_alive(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    socket.set_option(tcp::socket::keep_alive(true), ignored);
+    const int fd = socket.native_handle();
+    const int idle = 15, interval = 5, count = 3;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+  }
+
+  // Ready once Redis has answered AUTH, SELECT and PING.
+  void on_tcp_connected(const std::shared_ptr<link>& l) {
+    keep_alive(l->socket);
+    read(l);
     std::vector<std::vector<std::string>> handshake;
     if (!endpoint_.password.empty()) {
       if (endpoint_.username.empty()) handshake.push_back({"AUTH", endpoint_.password});
@@ -228,9 +202,9 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     handshake.push_back({"PING"});
     auto remaining = std::make_shared<std::size_t>(handshake.size());
     for (auto& argv : handshake) {
-      issue(argv, [self = shared_from_this(), l = link_, remaining](std::error_code ec, redis_reply reply) {
-        if (ec || l->ctx == nullptr) return;  // the link is gone already
-        if (reply.is_error()) return self->drop(*l, "handshake: " + reply.str);
+      issue(l, argv, [self = shared_from_this(), l, remaining](std::error_code ec, redis_reply reply) {
+        if (ec || l->dropped) return;
+        if (reply.is_error()) return self->drop(l, "handshake: " + reply.str);
         if (--*remaining == 0) self->become_ready();
       });
     }
@@ -247,30 +221,35 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     reported_down_ = false;
     // Patterns first, as the adapter subscribes: once a node's request channel is seen subscribed,
     // its broadcast pattern is too.
-    if (!patterns_.empty()) issue_subscribe("PSUBSCRIBE", {patterns_.begin(), patterns_.end()});
-    if (!channels_.empty()) issue_subscribe("SUBSCRIBE", {channels_.begin(), channels_.end()});
+    for (const auto f : {family::patterns, family::channels, family::shard_channels}) {
+      if (!known(f).empty()) issue_subscription(verb(f, true), {known(f).begin(), known(f).end()});
+    }
     if (on_state_) invoke_guarded(on_state_, true, std::string_view{});
   }
 
-  // Frees the context now (or, inside a hiredis callback, when it returns); on_cleanup follows.
-  void drop(link& l, std::string reason) {
-    l.drop_reason = std::move(reason);
-    redisAsyncFree(l.ctx);
-  }
-
-  // hiredis is freeing the context (error, server gone, failed connect, drop, close): its
-  // pending callbacks have run with no reply, the fd is about to be closed.
-  void on_cleanup() {
-    auto l = std::exchange(link_, nullptr);
-    std::string reason = !l->drop_reason.empty() ? l->drop_reason
-                         : l->ctx->c.err != 0    ? std::string(l->ctx->c.errstr)
-                                                 : "connection closed";
-    l->ctx = nullptr;
-    l->socket.release();  // cancels the waits; hiredis closes the fd
+  // Ends the link: its socket closes, the replies it awaits fail, and unless close() was
+  // called, a new attempt follows the backoff.
+  void drop(std::shared_ptr<link> l, std::string reason) {  // by value: `l` may be link_ itself
+    if (l->dropped) return;
+    l->dropped = true;
+    if (link_ == l) link_.reset();
+    boost::system::error_code ignored;
+    l->socket.close(ignored);
+    const bool was_ready = ready_;
     ready_ = false;
     connected_ = false;
     connect_timer_.cancel();
-    if (!closed_) link_failed(std::move(reason));
+    auto waiting = std::exchange(l->replies, {});
+    pending_ -= waiting.size();
+    const auto ec = make_error_code(closed_ ? redis_errc::closed : redis_errc::disconnected);
+    for (auto& handler : waiting) {
+      if (handler) invoke_guarded(handler, ec, redis_reply{});
+    }
+    if (closed_) {
+      if (was_ready) log::info("redis: closed", {{"redis", endpoint_.address()}});
+      return;
+    }
+    link_failed(std::move(reason));
   }
 
   // A connect attempt failed or the connection was lost: count it, report the outage once,
@@ -302,50 +281,77 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     return std::chrono::milliseconds(ceiling.count() - ceiling.count() / 2 + half(rng_));
   }
 
-  // --- readiness: hiredis' hooks onto async_wait -------------------------------------------
+  // --- reading --------------------------------------------------------------------------
 
-  void want(bool link::*direction, bool on) {
-    if (!link_) return;
-    (*link_).*direction = on;
-    arm(link_);
+  void read(const std::shared_ptr<link>& l) {
+    l->socket.async_read_some(asio::buffer(l->input), [self = shared_from_this(), l](boost::system::error_code ec,
+                                                                                      std::size_t n) {
+      if (l->dropped) return;
+      if (ec) return self->drop(l, ec == asio::error::eof ? "connection closed by Redis" : ec.message());
+      l->reader.feed({l->input.data(), n});
+      redis_reply reply;
+      while (!l->dropped) {
+        const auto status = l->reader.next(reply);
+        if (status == detail::reply_reader::status::more) break;
+        if (status == detail::reply_reader::status::error) return self->drop(l, "protocol error: " + l->reader.error());
+        self->on_reply(l, std::move(reply));
+      }
+      if (!l->dropped) self->read(l);
+    });
   }
 
-  // Starts the waits hiredis wants and that are not in flight. A wait that completes after
-  // hiredis lost interest does nothing.
-  void arm(const std::shared_ptr<link>& l) {
-    auto self = weak_from_this().lock();  // null while the impl is being destroyed
-    if (!self || l->ctx == nullptr) return;
-    if (l->want_read && !l->reading) {
-      l->reading = true;
-      l->socket.async_wait(asio::posix::descriptor_base::wait_read, [self, l](boost::system::error_code ec) {
-        l->reading = false;
-        if (ec || l->ctx == nullptr || !l->want_read) return;
-        redisAsyncHandleRead(l->ctx);
-        self->arm(l);
-      });
-    }
-    if (l->want_write && !l->writing) {
-      l->writing = true;
-      if (l->established && !l->write_blocked) {
-        // Posted, not waited for: the commands of every handler queued before it (the requests
-        // of one busy loop iteration) go out in one write instead of one write each.
-        asio::post(strand_, [self, l] {
-          l->writing = false;
-          if (l->ctx == nullptr || !l->want_write) return;
-          redisAsyncHandleWrite(l->ctx);
-          l->write_blocked = l->ctx != nullptr && l->want_write;
-          self->arm(l);
-        });
-        return;
+  void on_reply(const std::shared_ptr<link>& l, redis_reply reply) {
+    detail::push message;
+    if (l->subscribed && detail::as_push(reply, message)) return on_push(message);
+    if (l->replies.empty()) {
+      if (l->subscribed && reply.is_error()) {  // a subscription refused: they get no handler
+        ++errors_;
+        return log::warn("redis: subscription refused", {{"redis", endpoint_.address()}, {"error", reply.str}});
       }
-      l->socket.async_wait(asio::posix::descriptor_base::wait_write, [self, l](boost::system::error_code ec) {
-        l->writing = false;
-        l->write_blocked = false;
-        if (ec || l->ctx == nullptr || !l->want_write) return;
-        redisAsyncHandleWrite(l->ctx);
-        self->arm(l);
-      });
+      return drop(l, "a reply to no command");
     }
+    auto handler = std::move(l->replies.front());
+    l->replies.pop_front();
+    --pending_;
+    if (reply.is_error()) ++errors_;
+    if (handler) invoke_guarded(handler, std::error_code{}, std::move(reply));
+  }
+
+  void on_push(const detail::push& message) {
+    if (closed_ || !on_message_ || message.kind.ends_with("subscribe")) return;
+    invoke_guarded(on_message_, message.pattern, message.channel, message.payload);
+  }
+
+  // --- writing --------------------------------------------------------------------------
+
+  void issue(const std::shared_ptr<link>& l, const std::vector<std::string>& argv, reply_handler handler) {
+    l->output += detail::format_command(argv);
+    l->replies.push_back(std::move(handler));
+    ++pending_;
+    schedule_flush(l);
+  }
+
+  // Posted, not written at once: the commands of every handler queued before it (the requests
+  // of one busy loop iteration) go out in one write instead of one write each.
+  void schedule_flush(const std::shared_ptr<link>& l) {
+    if (l->writing || l->flush_posted) return;
+    l->flush_posted = true;
+    asio::post(strand_, [self = shared_from_this(), l] { self->flush(l); });
+  }
+
+  void flush(const std::shared_ptr<link>& l) {
+    l->flush_posted = false;
+    if (l->dropped || l->writing || l->output.empty()) return;
+    l->writing = true;
+    l->in_flight.swap(l->output);
+    asio::async_write(l->socket, asio::buffer(l->in_flight),
+                      [self = shared_from_this(), l](boost::system::error_code ec, std::size_t) {
+                        l->writing = false;
+                        l->in_flight.clear();
+                        if (l->dropped) return;
+                        if (ec) return self->drop(l, ec.message());
+                        self->flush(l);
+                      });
   }
 
   // --- commands -------------------------------------------------------------------------
@@ -361,7 +367,7 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
                                                             : ready_  ? redis_errc::too_many_pending
                                                                       : redis_errc::disconnected));
     }
-    issue(argv, std::move(handler));
+    issue(link_, argv, std::move(handler));
   }
 
   // Completion is never inside the call that asked (Asio's rule), so it is posted.
@@ -370,60 +376,33 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     asio::post(strand_, [handler = std::move(handler), ec] { invoke_guarded(handler, ec, redis_reply{}); });
   }
 
-  void issue(const std::vector<std::string>& argv, reply_handler handler) {
-    std::vector<const char*> args;
-    std::vector<std::size_t> lengths;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    auto owned = std::make_unique<reply_handler>(std::move(handler));
-    if (redisAsyncCommandArgv(link_->ctx, &impl::on_reply, owned.get(), static_cast<int>(args.size()), args.data(),
-                              lengths.data()) != REDIS_OK) {
-      return fail_later(std::move(*owned), make_error_code(redis_errc::disconnected));
-    }
-    owned.release();  // hiredis calls on_reply exactly once, with or without a reply
-    ++pending_;
-  }
-
-  static void on_reply(redisAsyncContext* ctx, void* raw, void* privdata) {
-    std::unique_ptr<reply_handler> handler(static_cast<reply_handler*>(privdata));
-    auto& self = *static_cast<impl*>(ctx->data);
-    --self.pending_;
-    if (self.discard_handlers_ || !*handler) return;
-    const auto* reply = static_cast<const redisReply*>(raw);
-    if (reply == nullptr) {
-      return invoke_guarded(*handler, make_error_code(self.closed_ ? redis_errc::closed : redis_errc::disconnected), redis_reply{});
-    }
-    if (reply->type == REDIS_REPLY_ERROR) ++self.errors_;
-    invoke_guarded(*handler, std::error_code{}, to_reply(*reply));
-  }
-
   // --- subscriptions --------------------------------------------------------------------
 
-  void issue_subscribe(const char* verb, const std::vector<std::string>& names) {
-    std::vector<const char*> args{verb};
-    std::vector<std::size_t> lengths{std::char_traits<char>::length(verb)};
-    for (const auto& n : names) {
-      args.push_back(n.data());
-      lengths.push_back(n.size());
+  static const char* verb(family f, bool on) {
+    switch (f) {
+      case family::channels: return on ? "SUBSCRIBE" : "UNSUBSCRIBE";
+      case family::patterns: return on ? "PSUBSCRIBE" : "PUNSUBSCRIBE";
+      case family::shard_channels: return on ? "SSUBSCRIBE" : "SUNSUBSCRIBE";
     }
-    // hiredis keeps the callback per channel; it runs for each confirmation and message. It
-    // refuses only on a dying context, and the next connection subscribes again.
-    redisAsyncCommandArgv(link_->ctx, &impl::on_subscription, nullptr, static_cast<int>(args.size()), args.data(),
-                          lengths.data());
+    return "";
   }
 
-  static void on_subscription(redisAsyncContext* ctx, void* raw, void*) {
-    auto& self = *static_cast<impl*>(ctx->data);
-    const auto* r = static_cast<const redisReply*>(raw);
-    if (r == nullptr || self.closed_ || !self.on_message_ || r->type != REDIS_REPLY_ARRAY || r->elements < 3) return;
-    const std::string_view kind = view(*r->element[0]);
-    if (kind == "message") {
-      invoke_guarded(self.on_message_, std::string_view{}, view(*r->element[1]), view(*r->element[2]));
-    } else if (kind == "pmessage" && r->elements == 4) {
-      invoke_guarded(self.on_message_, view(*r->element[1]), view(*r->element[2]), view(*r->element[3]));
+  std::set<std::string>& known(family f) {
+    switch (f) {
+      case family::channels: return channels_;
+      case family::patterns: return patterns_;
+      case family::shard_channels: return shard_channels_;
     }
+    return channels_;
+  }
+
+  // Confirmations and messages come back as pushes, not as replies to a handler.
+  void issue_subscription(const char* name, const std::vector<std::string>& names) {
+    std::vector<std::string> argv{name};
+    argv.insert(argv.end(), names.begin(), names.end());
+    link_->output += detail::format_command(argv);
+    link_->subscribed = true;
+    schedule_flush(link_);
   }
 
   // --- closing --------------------------------------------------------------------------
@@ -434,14 +413,13 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     resolver_.cancel();
     connect_timer_.cancel();
     backoff_timer_.cancel();
-    if (ready_) log::info("redis: closed", {{"redis", endpoint_.address()}});
-    if (link_ && link_->ctx != nullptr) redisAsyncFree(link_->ctx);  // pending replies fail with redis_errc::closed
+    if (link_) drop(link_, "closed");  // pending replies fail with redis_errc::closed
   }
 
   strand_type strand_;
   const redis_endpoint endpoint_;
   const redis_options options_;
-  asio::ip::tcp::resolver resolver_;
+  tcp::resolver resolver_;
   asio::steady_timer connect_timer_;
   asio::steady_timer backoff_timer_;
   std::minstd_rand rng_;
@@ -449,14 +427,14 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
   std::shared_ptr<link> link_;  // the current connection attempt or connection
   std::set<std::string> channels_;
   std::set<std::string> patterns_;
-  std::size_t pending_ = 0;
-  unsigned attempt_ = 0;  // failed attempts since the last success, for the backoff
+  std::set<std::string> shard_channels_;
+  std::size_t pending_ = 0;  // replies awaited, over the current link
+  unsigned attempt_ = 0;     // failed attempts since the last success, for the backoff
   bool started_ = false;
   bool ready_ = false;  // connected and through AUTH/SELECT
   bool closed_ = false;
   bool ever_connected_ = false;
   bool reported_down_ = false;  // warn and call the state handler once per outage
-  bool discard_handlers_ = false;
 
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> errors_{0};
@@ -483,8 +461,22 @@ void redis_connection::publish(std::string channel, std::string payload, reply_h
   impl_->command({"PUBLISH", std::move(channel), std::move(payload)}, std::move(handler));
 }
 
-void redis_connection::subscribe(std::vector<std::string> channels) { impl_->subscribe(std::move(channels), false); }
-void redis_connection::psubscribe(std::vector<std::string> patterns) { impl_->subscribe(std::move(patterns), true); }
+void redis_connection::spublish(std::string channel, std::string payload, reply_handler handler) {
+  impl_->command({"SPUBLISH", std::move(channel), std::move(payload)}, std::move(handler));
+}
+
+void redis_connection::subscribe(std::vector<std::string> channels) {
+  impl_->subscribe(std::move(channels), impl::family::channels);
+}
+void redis_connection::psubscribe(std::vector<std::string> patterns) {
+  impl_->subscribe(std::move(patterns), impl::family::patterns);
+}
+void redis_connection::ssubscribe(std::vector<std::string> channels) {
+  impl_->subscribe(std::move(channels), impl::family::shard_channels);
+}
+void redis_connection::sunsubscribe(std::vector<std::string> channels) {
+  impl_->unsubscribe(std::move(channels), impl::family::shard_channels);
+}
 
 redis_stats redis_connection::stats() const noexcept { return impl_->stats(); }
 bool redis_connection::connected() const noexcept { return impl_->connected(); }

@@ -11,58 +11,27 @@
 namespace switchboard::cluster {
 namespace json = boost::json;
 
-namespace {
+namespace detail {
 
-// ---- Encoders ----
-
-std::error_code encode(const sockets_response& r, std::string& out) {
-  return detail::write_json({{"requestId", r.request_id}, {"sockets", detail::string_array(r.sockets)}}, out);
-}
-
-std::error_code encode(const all_rooms_response& r, std::string& out) {
-  return detail::write_json({{"requestId", r.request_id}, {"rooms", detail::string_array(r.rooms)}}, out);
-}
-
-std::error_code encode(const remote_fetch_response& r, std::string& out) {
-  json::array sockets;
-  sockets.reserve(r.sockets.size());
-  for (const remote_socket& s : r.sockets) {
-    sockets.emplace_back(json::object{
-        {"id", s.id}, {"handshake", s.handshake}, {"rooms", detail::string_array(s.rooms)}, {"data", s.data}});
+json::array write_sockets(const std::vector<remote_socket>& sockets) {
+  json::array out;
+  out.reserve(sockets.size());
+  for (const remote_socket& s : sockets) {
+    out.emplace_back(json::object{
+        {"id", s.id}, {"handshake", s.handshake}, {"rooms", string_array(s.rooms)}, {"data", s.data}});
   }
-  return detail::write_json({{"requestId", r.request_id}, {"sockets", std::move(sockets)}}, out);
+  return out;
 }
-
-std::error_code encode(const server_side_emit_response& r, std::string& out) {
-  json::object o{{"type", detail::type_value(request_type::server_side_emit)}, {"requestId", r.request_id}};
-  if (r.data) o["data"] = *r.data;  // JSON.stringify drops an undefined value
-  return detail::write_json(o, out);
-}
-
-std::error_code encode(const broadcast_client_count_response& r, std::string& out) {
-  return detail::write_json({{"type", detail::type_value(request_type::broadcast_client_count)},
-                     {"requestId", r.request_id},
-                     {"clientCount", r.client_count}},
-                    out);
-}
-
-std::error_code encode(const broadcast_ack_response& r, std::string& out) {
-  json::object o{{"type", detail::type_value(request_type::broadcast_ack)}, {"requestId", r.request_id}};
-  if (r.value) o["packet"] = *r.value;  // notepack drops an undefined value
-  return wire::msgpack::encode(o, r.attachments, out);
-}
-
-// ---- Decoders: `o` is the whole reply. ----
 
 std::error_code decode_socket(json::value& v, remote_socket& out) {
   json::object* o = v.if_object();
   if (!o) return message_errc::invalid_field;
-  if (auto ec = detail::read_string(*o, "id", out.id)) return ec;
+  if (auto ec = read_string(*o, "id", out.id)) return ec;
   json::value* handshake = o->if_contains("handshake");
   if (!handshake) return message_errc::missing_field;
   if (!handshake->is_object()) return message_errc::invalid_field;
   out.handshake = std::move(handshake->get_object());
-  if (auto ec = detail::read_strings(*o, "rooms", out.rooms)) return ec;
+  if (auto ec = read_strings(*o, "rooms", out.rooms)) return ec;
   json::value* data = o->if_contains("data");
   out.data = data ? std::move(*data) : json::value();
   return {};
@@ -100,11 +69,50 @@ std::error_code decode_client_count(std::string request_id, const json::object& 
 std::error_code decode_ack(std::string request_id, json::object& o, std::vector<std::string>& attachments,
                            response& out) {
   broadcast_ack_response r{std::move(request_id), take_optional(o, "packet"), {}};
-  if (auto ec = detail::check_attachments(r.value ? *r.value : json::value(), attachments.size())) return ec;
+  if (auto ec = check_attachments(r.value ? *r.value : json::value(), attachments.size())) return ec;
   r.attachments = std::move(attachments);
   out = std::move(r);
   return {};
 }
+
+}  // namespace detail
+
+namespace {
+
+// ---- Encoders ----
+
+std::error_code encode(const sockets_response& r, std::string& out) {
+  return detail::write_json({{"requestId", r.request_id}, {"sockets", detail::string_array(r.sockets)}}, out);
+}
+
+std::error_code encode(const all_rooms_response& r, std::string& out) {
+  return detail::write_json({{"requestId", r.request_id}, {"rooms", detail::string_array(r.rooms)}}, out);
+}
+
+std::error_code encode(const remote_fetch_response& r, std::string& out) {
+  return detail::write_json({{"requestId", r.request_id}, {"sockets", detail::write_sockets(r.sockets)}}, out);
+}
+
+std::error_code encode(const server_side_emit_response& r, std::string& out) {
+  json::object o{{"type", detail::type_value(request_type::server_side_emit)}, {"requestId", r.request_id}};
+  if (r.data) o["data"] = *r.data;  // JSON.stringify drops an undefined value
+  return detail::write_json(o, out);
+}
+
+std::error_code encode(const broadcast_client_count_response& r, std::string& out) {
+  return detail::write_json({{"type", detail::type_value(request_type::broadcast_client_count)},
+                     {"requestId", r.request_id},
+                     {"clientCount", r.client_count}},
+                    out);
+}
+
+std::error_code encode(const broadcast_ack_response& r, std::string& out) {
+  json::object o{{"type", detail::type_value(request_type::broadcast_ack)}, {"requestId", r.request_id}};
+  if (r.value) o["packet"] = *r.value;  // notepack drops an undefined value
+  return wire::msgpack::encode(o, r.attachments, out);
+}
+
+// ---- Decoders: `o` is the whole reply. ----
 
 // A reply to a broadcast with ack says which of the two it is.
 std::error_code decode_broadcast_reply(std::string request_id, json::object& o,
@@ -112,11 +120,11 @@ std::error_code decode_broadcast_reply(std::string request_id, json::object& o,
   std::uint64_t type = 0;
   if (auto ec = detail::read_request_type(o, type)) return ec;
   if (type == static_cast<std::uint64_t>(request_type::broadcast_ack)) {
-    return decode_ack(std::move(request_id), o, attachments, out);
+    return detail::decode_ack(std::move(request_id), o, attachments, out);
   }
   if (!attachments.empty()) return message_errc::invalid_field;
   if (type == static_cast<std::uint64_t>(request_type::broadcast_client_count)) {
-    return decode_client_count(std::move(request_id), o, out);
+    return detail::decode_client_count(std::move(request_id), o, out);
   }
   return message_errc::unknown_type;
 }
@@ -138,9 +146,9 @@ std::error_code decode_typed(request_type pending, std::string request_id, json:
       out = std::move(r);
       return {};
     }
-    case request_type::remote_fetch: return decode_fetch(std::move(request_id), o, out);
+    case request_type::remote_fetch: return detail::decode_fetch(std::move(request_id), o, out);
     case request_type::server_side_emit:
-      out = server_side_emit_response{std::move(request_id), take_optional(o, "data")};
+      out = server_side_emit_response{std::move(request_id), detail::take_optional(o, "data")};
       return {};
     default: return message_errc::unknown_type;  // no reply of this kind exists
   }

@@ -252,6 +252,7 @@ std::shared_ptr<namespace_state> make_namespace(std::string name, http::shard_po
   std::unique_ptr<adapter> local = std::make_unique<local_adapter>(*state);
   const auto& factory = config.opts.adapter_factory;
   state->adapter = factory ? factory(state->name, std::move(local)) : std::move(local);
+  state->track_rooms = state->adapter->tracks_rooms();
   return state;
 }
 

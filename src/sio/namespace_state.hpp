@@ -2,6 +2,7 @@
 // A namespace: its configuration (set before clients connect) and, per shard, its sockets and
 // room index, each touched only on its own shard's thread.
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,8 +22,10 @@ class shard_index {
  public:
   void add(const std::shared_ptr<socket_impl>& s);
   void remove(socket_impl& s);
-  void join(socket_impl& s, const std::string& room);
-  void leave(socket_impl& s, const std::string& room);
+  // Whether the room was new on this shard.
+  bool join(socket_impl& s, const std::string& room);
+  // Whether the room is now empty on this shard (and gone from the index).
+  bool leave(socket_impl& s, const std::string& room);
 
   // Calls `f` once for each socket in any of `rooms` (every socket when empty) and in none of
   // `except`. `f` must not change the index, directly or not (no send: an overflow closes the
@@ -71,6 +74,16 @@ class namespace_state : public std::enable_shared_from_this<namespace_state> {
   bool dynamic = false;
   std::size_t leases = 0;
   std::unique_ptr<sio::adapter> adapter;  // set right after construction (make_namespace)
+  bool track_rooms = false;                // adapter->tracks_rooms(), asked once
+
+  // A shard's first socket in `room` / its last one gone: the adapter hears of the room when the
+  // first shard has it and when the last one no longer does. Only when track_rooms.
+  void room_added(const std::string& room, bool own);
+  void room_removed(const std::string& room, bool own);
+
+ private:
+  std::mutex rooms_mutex_;
+  std::unordered_map<std::string, std::size_t> room_shards_;  // how many shards hold each room
 };
 
 // A namespace found for a connection attempt, with what keeps it from being reclaimed (a dynamic

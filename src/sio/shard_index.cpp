@@ -6,13 +6,34 @@ void shard_index::add(const std::shared_ptr<socket_impl>& s) { sockets_.emplace(
 
 void shard_index::remove(socket_impl& s) { sockets_.erase(&s); }
 
-void shard_index::join(socket_impl& s, const std::string& room) { rooms_[room].insert(&s); }
+bool shard_index::join(socket_impl& s, const std::string& room) {
+  auto& members = rooms_[room];
+  const bool created = members.empty();
+  members.insert(&s);
+  return created;
+}
 
-void shard_index::leave(socket_impl& s, const std::string& room) {
+bool shard_index::leave(socket_impl& s, const std::string& room) {
   const auto it = rooms_.find(room);
-  if (it == rooms_.end()) return;
+  if (it == rooms_.end()) return false;
   it->second.erase(&s);
-  if (it->second.empty()) rooms_.erase(it);  // an empty room costs nothing
+  if (!it->second.empty()) return false;
+  rooms_.erase(it);  // an empty room costs nothing
+  return true;
+}
+
+// Under the lock, so that the adapter hears of one room's changes in the order they happened.
+void namespace_state::room_added(const std::string& room, bool own) {
+  const std::lock_guard lock(rooms_mutex_);
+  if (++room_shards_[room] == 1) adapter->room_created(room, own);
+}
+
+void namespace_state::room_removed(const std::string& room, bool own) {
+  const std::lock_guard lock(rooms_mutex_);
+  const auto it = room_shards_.find(room);
+  if (it == room_shards_.end() || --it->second != 0) return;
+  room_shards_.erase(it);
+  adapter->room_deleted(room, own);
 }
 
 std::vector<std::shared_ptr<socket_impl>> shard_index::snapshot(const std::set<std::string>& rooms,

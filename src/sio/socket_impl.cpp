@@ -35,7 +35,7 @@ void socket_impl::enter() {
   auto& index = nsp_->index[shard_];
   index.add(self());
   rooms_.insert(id_);
-  for (const auto& room : rooms_) index.join(*this, room);
+  for (const auto& room : rooms_) index_join(room);
   wsio::packet p;
   p.type = wsio::packet_type::connect;
   p.data = json::object{{"sid", id_}};
@@ -161,12 +161,20 @@ std::error_code socket_impl::leave(const std::string& room) {
 // Before admission the room is only remembered; enter() indexes it.
 void socket_impl::enter_room(const std::string& room) {
   if (closed_ || !rooms_.insert(room).second || !connected_) return;
-  nsp_->index[shard_].join(*this, room);
+  index_join(room);
 }
 
 void socket_impl::leave_room(const std::string& room) {
   if (rooms_.erase(room) == 0 || !connected_) return;
-  nsp_->index[shard_].leave(*this, room);
+  index_leave(room);
+}
+
+void socket_impl::index_join(const std::string& room) {
+  if (nsp_->index[shard_].join(*this, room) && nsp_->track_rooms) nsp_->room_added(room, room == id_);
+}
+
+void socket_impl::index_leave(const std::string& room) {
+  if (nsp_->index[shard_].leave(*this, room) && nsp_->track_rooms) nsp_->room_removed(room, room == id_);
 }
 
 broadcast_operator socket_impl::to(std::string room) const {
@@ -199,7 +207,7 @@ void socket_impl::close(std::string_view reason) {
   disconnecting_.clear();
   for (const auto& h : disconnecting) guarded("disconnecting", [&] { h(*this, why); });
   connected_ = false;
-  for (const auto& room : rooms_) nsp_->index[shard_].leave(*this, room);
+  for (const auto& room : rooms_) index_leave(room);
   rooms_.clear();
   nsp_->index[shard_].remove(*this);
   auto pending = std::move(acks_);

@@ -85,6 +85,10 @@ class socket_impl final : public socket {
   std::function<void(socket_impl&)> on_closed;
 
  private:
+  // The shard's index, and the namespace's room tracking when its adapter wants it.
+  void index_join(const std::string& room);
+  void index_leave(const std::string& room);
+
   engine::send_status send_packet(wire::sio::packet p, bool is_volatile = false);
 
   struct pending_ack {

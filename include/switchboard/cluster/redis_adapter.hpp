@@ -1,13 +1,16 @@
 #pragma once
 /// @file
 /// The Redis adapter: sio namespaces of several processes share broadcasts, rooms and requests
-/// over Redis, wire-compatible with Node's \@socket.io/redis-adapter 8.3 (classic protocol:
-/// PUBLISH / PSUBSCRIBE / SUBSCRIBE) and \@socket.io/redis-emitter 5.1.
+/// over Redis, wire-compatible with Node's \@socket.io/redis-adapter 8.3, with either of its
+/// protocols: the classic one (`createAdapter`: PUBLISH / PSUBSCRIBE / SUBSCRIBE, which
+/// \@socket.io/redis-emitter 5.1 speaks too) or the sharded one (`createShardedAdapter`: Redis 7
+/// SPUBLISH / SSUBSCRIBE, a channel per room).
 ///
 /// One redis_cluster per process owns a publisher and a subscriber connection; make_factory()
-/// gives sio::options::adapter_factory, which wraps each namespace's local adapter in a node
-/// (6-character uid per namespace, as Node). A node delivers locally first and then publishes;
-/// Redis being down never blocks nor throws: the failure is logged as a warning and counted.
+/// gives sio::options::adapter_factory, which wraps each namespace's local adapter in a node (a
+/// uid per namespace: 6 characters in the classic protocol, 16 hex digits in the sharded one, as
+/// Node). A node delivers locally first and then publishes; Redis being down never blocks nor
+/// throws: the failure is logged as a warning and counted.
 ///
 /// Threading: everything may be called from any thread. Requests and their replies are kept on a
 /// strand of the executor given (one per namespace); the callbacks of fetch_sockets, broadcast
@@ -44,9 +47,27 @@ const std::error_category& cluster_category() noexcept;
 /// std::error_code.
 inline std::error_code make_error_code(cluster_errc e) noexcept { return {static_cast<int>(e), cluster_category()}; }
 
+/// Which of the two protocols of Node's \@socket.io/redis-adapter a cluster speaks; they do not
+/// talk to each other, so every node of a cluster must use the same one.
+enum class adapter_protocol {
+  classic,  ///< `createAdapter`: PUBLISH / PSUBSCRIBE; every node receives every broadcast.
+  sharded,  ///< `createShardedAdapter` (Redis >= 7): SPUBLISH / SSUBSCRIBE, ClusterAdapter messages.
+};
+
+/// Which channels a sharded node subscribes to (Node's `subscriptionMode`).
+enum class subscription_mode {
+  namespace_only,  ///< "static": the namespace's channel and the node's response channel only.
+  public_rooms,    ///< "dynamic": also one channel per room that is not a socket's own room.
+  every_room,      ///< "dynamic-private": also one channel per socket's own room.
+};
+
 /// How the adapter uses Redis.
 struct redis_adapter_options {
-  std::string key = "socket.io";                     ///< Node's `key`: the channels' prefix.
+  std::string key = "socket.io";                     ///< Node's `key` (classic) or `channelPrefix` (sharded).
+  adapter_protocol protocol = adapter_protocol::classic;  ///< Must match every other node's.
+  /// For the sharded protocol: with public_rooms (the default), an event for one room, such as a
+  /// user's `user:<id>`, reaches only the nodes where that room has sockets.
+  subscription_mode subscriptions = subscription_mode::public_rooms;
   std::chrono::milliseconds request_timeout{5'000};  ///< For fetch_sockets, all_rooms, server_side_emit.
   bool publish_on_specific_response_channel = false; ///< Node's option of that name (replies to `<uid>#`).
   redis_options redis;  ///< The connections' reconnection and limits.
@@ -124,6 +145,7 @@ class redis_cluster {
   void server_side_emit(const std::string& nsp, boost::json::array data, server_side_emit_callback done);
 
   /// Node's adapter.allRooms(): every room of the namespace on every node (sockets' own rooms too).
+  /// The sharded protocol has no such request: there, this node's rooms only.
   void all_rooms(const std::string& nsp, std::function<void(std::error_code, std::set<std::string>)> done);
 
   /// The uid of the namespace's node, empty if none (logs, tests).

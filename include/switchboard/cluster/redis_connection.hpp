@@ -1,10 +1,10 @@
 #pragma once
 /// @file
-/// One Redis connection driven by Asio: hiredis (0.14) parses and queues, an Asio stream_descriptor
-/// waits for readiness on the connection's strand, so no thread is added and nothing blocks.
-/// Commands are pipelined; a lost connection is re-established with exponential backoff and
-/// jitter, and every subscription is issued again. While the connection is down, commands fail
-/// at once with redis_errc::disconnected.
+/// One Redis connection driven by Asio: hiredis (0.14) formats the commands and parses the
+/// replies (RESP2), Asio does the I/O on the connection's strand, so no thread is added and
+/// nothing blocks. Commands are pipelined; a lost connection is re-established with exponential
+/// backoff and jitter, and every subscription is issued again. While the connection is down,
+/// commands fail at once with redis_errc::disconnected.
 ///
 /// A connection either runs commands (the publisher) or subscribes (the subscriber): in RESP2
 /// a subscribed connection takes no other command.
@@ -122,10 +122,17 @@ class redis_connection {
   /// PUBLISH `payload` on `channel`.
   void publish(std::string channel, std::string payload, reply_handler handler = {});
 
+  /// SPUBLISH (Redis 7 sharded pub/sub) `payload` on `channel`.
+  void spublish(std::string channel, std::string payload, reply_handler handler = {});
   /// SUBSCRIBE to `channels`: remembered, and issued again after every reconnect.
   void subscribe(std::vector<std::string> channels);
   /// PSUBSCRIBE to `patterns`: remembered, and issued again after every reconnect.
   void psubscribe(std::vector<std::string> patterns);
+  /// SSUBSCRIBE (Redis 7 sharded pub/sub) to `channels`: remembered, and issued again after every
+  /// reconnect. Their messages reach the message handler with an empty pattern.
+  void ssubscribe(std::vector<std::string> channels);
+  /// SUNSUBSCRIBE from `channels`, and forgets them; channels not subscribed are ignored.
+  void sunsubscribe(std::vector<std::string> channels);
 
   /// The connection's counters.
   redis_stats stats() const noexcept;

@@ -92,6 +92,17 @@ class adapter {
   virtual void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) = 0;
   /// The names of those rooms, on this node (a cluster's allRooms gathers every node's).
   virtual void room_names(std::function<void(std::set<std::string>)> done) = 0;
+
+  /// Whether this adapter is told of rooms appearing and disappearing on this node (a cluster
+  /// adapter that subscribes per room). Asked once, when the namespace is made; false by default,
+  /// and then room_created and room_deleted are never called.
+  virtual bool tracks_rooms() const { return false; }
+  /// A room got its first socket on this node, on any shard; `own` when it is a socket's own room
+  /// (named by its id). Calls of room_created and room_deleted are serialized, in the order the
+  /// rooms changed; they run on a shard thread and must return quickly.
+  virtual void room_created(const std::string& /*room*/, bool /*own*/) {}
+  /// A room lost its last socket on this node; as room_created.
+  virtual void room_deleted(const std::string& /*room*/, bool /*own*/) {}
 };
 
 }  // namespace switchboard::sio

@@ -1,7 +1,9 @@
 // Cluster nodes over one Redis, wire-compatible with @socket.io/redis-adapter 8.3 and
 // @socket.io/redis-emitter 5.1: each node is switchboard (build/bin/sio-conformance-server --redis)
 // or Node.js (node_server.mjs, the reference), official clients connect to both, and what is done
-// on one node must act on the other. The node/node pair checks the tests themselves.
+// on one node must act on the other. The node/node pair checks the tests themselves. Every pair
+// runs with the classic protocol (createAdapter) and with the sharded one (createShardedAdapter,
+// SPUBLISH / SSUBSCRIBE with a channel per room), which has no all-rooms request.
 //
 // The event contract both kinds of node implement, on "/" and "/custom" (every command is acked;
 // lists are sorted unless said otherwise):
@@ -29,12 +31,13 @@ import { startFixture, startServer, waitUntil } from "../support/fixture.mjs";
 import { startRedis } from "../support/redis.mjs";
 
 const pairs = [["switchboard", "switchboard"], ["node", "switchboard"], ["switchboard", "node"], ["node", "node"]];
+const protocols = ["classic", "sharded"];
 const emitterTargets = ["switchboard", "node"];
 const label = { switchboard: "switchboard", node: "Node.js" };
 
 const nodeServer = fileURLToPath(new URL("node_server.mjs", import.meta.url));
-function startNode(kind, name) {
-  const args = ["--redis", redis.url, "--name", name];
+function startNode(kind, name, protocol = "classic") {
+  const args = ["--redis", redis.url, "--name", name, "--adapter", protocol];
   if (kind === "switchboard") return startFixture("sio-conformance-server", args);
   return startServer(process.execPath, [nodeServer, ...args]);
 }
@@ -51,11 +54,14 @@ after(async () => {
   await redis.stop();
 });
 
-// A node is in the cluster once Redis has its subscription to the namespace's request channel:
-// PUBSUB NUMSUB of that channel is the node count the adapters themselves wait for.
-async function clusterHas(count) {
-  for (const channel of ["socket.io-request#/#", "socket.io-request#/custom#"]) {
-    await waitUntil(async () => (await redisClient.pubSubNumSub(channel))[channel] === count, 10000,
+// A node is in the cluster once Redis has its subscription to the namespace's request channel
+// (classic) or to the namespace's channel (sharded): PUBSUB NUMSUB / SHARDNUMSUB of that channel is
+// the node count the adapters themselves wait for.
+async function clusterHas(count, protocol) {
+  for (const nsp of ["/", "/custom"]) {
+    const [verb, channel] = protocol === "sharded" ? ["SHARDNUMSUB", `socket.io#${nsp}#`]
+                                                   : ["NUMSUB", `socket.io-request#${nsp}#`];
+    await waitUntil(async () => (await redisClient.sendCommand(["PUBSUB", verb, channel]))[1] === count, 10000,
                     `${count} node(s) subscribed to ${channel}`);
   }
 }
@@ -92,12 +98,12 @@ function assertBinary(value, bytes) {
   assert.deepEqual(Buffer.from(value), Buffer.from(bytes));
 }
 
-for (const [kindA, kindB] of pairs) {
-  describe(`${label[kindA]} node A with ${label[kindB]} node B`, () => {
+for (const protocol of protocols) for (const [kindA, kindB] of pairs) {
+  describe(`${label[kindA]} node A with ${label[kindB]} node B (${protocol})`, () => {
     const nodes = {};
     before(async () => {
-      [nodes.A, nodes.B] = await Promise.all([startNode(kindA, "A"), startNode(kindB, "B")]);
-      await clusterHas(2);
+      [nodes.A, nodes.B] = await Promise.all([startNode(kindA, "A", protocol), startNode(kindB, "B", protocol)]);
+      await clusterHas(2, protocol);
     });
     after(async () => {
       // Both are stopped even when one fails (a sanitizer report), so that no node stays subscribed.
@@ -106,11 +112,20 @@ for (const [kindA, kindB] of pairs) {
       if (failed) throw failed.reason;
     });
     const clients = (names, options) => Promise.all(names.map((name) => connect(nodes[name], options)));
+    // The sharded protocol subscribes to a room's channel when a node's first socket joins, after
+    // the join's ack (as Node's adapter does): an event for the room waits until `count` nodes are on it.
+    const roomOnNodes = async (room, count, nsp = "/") => {
+      if (protocol !== "sharded") return;
+      const channel = `socket.io#${nsp}#${room}#`;
+      await waitUntil(async () => (await redisClient.sendCommand(["PUBSUB", "SHARDNUMSUB", channel]))[1] === count,
+                      5000, `${count} node(s) on ${channel}`);
+    };
 
     for (const [nsp, transports] of [["/", ["websocket"]], ["/", ["polling"]], ["/custom", ["websocket"]]]) {
       it(`broadcasts to a room reach its members on both nodes, no one else (${nsp}, ${transports})`, async () => {
         const [a1, a2, b1, b2] = await clients(["A", "A", "B", "B"], { nsp, transports });
         await Promise.all([a1, b1].map((s) => s.emitWithAck("join", "news")));
+        await roomOnNodes("news", 2, nsp);
         const inboxes = [a1, a2, b1, b2].map(inbox);
         await a2.emitWithAck("broadcast", "news", "hello", { n: 1 });
         // The last message reaches everyone, after the ones before it.
@@ -125,6 +140,7 @@ for (const [kindA, kindB] of pairs) {
       const [a1, a2, b1, b2] = await clients(["A", "A", "B", "B"]);
       await Promise.all([a1, a2, b1, b2].map((s) => s.emitWithAck("join", "team")));
       await Promise.all([a2, b2].map((s) => s.emitWithAck("join", "muted")));
+      await roomOnNodes("team", 2);
       const inboxes = [a1, a2, b1, b2].map(inbox);
       await b1.emitWithAck("broadcast-to", { rooms: ["team"], except: ["muted"] }, "unmuted");
       await b1.emitWithAck("broadcast-to", { rooms: ["team"], except: [a1.id] }, "not a1");
@@ -166,6 +182,7 @@ for (const [kindA, kindB] of pairs) {
       await waitUntil(async () => isDeepStrictEqual(await a1.emitWithAck("fetch", "moved"), both), 5000, "the join on B");
       assert.ok((await b1.emitWithAck("rooms")).includes("moved"));
       assert.ok(!(await b2.emitWithAck("rooms")).includes("moved"));
+      await roomOnNodes("moved", 2);
 
       const inboxes = [a1, b1, b2].map(inbox);
       await b2.emitWithAck("broadcast", "moved", "to moved");
@@ -229,6 +246,7 @@ for (const [kindA, kindB] of pairs) {
       it(`binary arguments of a broadcast reach the other node's client as binary (${transports})`, async () => {
         const [a1, b1] = await clients(["A", "B"], { transports });
         await b1.emitWithAck("join", "bin");
+        await roomOnNodes("bin", 1);
         const messages = inbox(b1);
         await a1.emitWithAck("broadcast", "bin", "blob", Buffer.from([1, 2, 3]), { nested: Buffer.from([0, 255]) });
         await waitUntil(() => messages.length > 0, 5000, "the broadcast on B");
@@ -239,7 +257,22 @@ for (const [kindA, kindB] of pairs) {
       });
     }
 
-    it("all-rooms includes the rooms joined on both nodes", async () => {
+    it("a room's own channel is subscribed while a node has members, and carries the room's events",
+       { skip: protocol !== "sharded" }, async () => {
+      const channel = "socket.io#/#solo-room#";
+      const subscribers = async () => (await redisClient.sendCommand(["PUBSUB", "SHARDNUMSUB", channel]))[1];
+      const [a1, b1] = await clients(["A", "B"]);
+      assert.equal(await subscribers(), 0);
+      await b1.emitWithAck("join", "solo-room");
+      await waitUntil(async () => (await subscribers()) === 1, 5000, "B on the room's channel");
+      const inboxB = inbox(b1);
+      await a1.emitWithAck("broadcast", "solo-room", "just b");
+      await arrived(inboxB, "just b");
+      await b1.emitWithAck("leave", "solo-room");
+      await waitUntil(async () => (await subscribers()) === 0, 5000, "B off the room's channel");
+    });
+
+    it("all-rooms includes the rooms joined on both nodes", { skip: protocol === "sharded" }, async () => {
       const [a1, b1] = await clients(["A", "B"]);
       await a1.emitWithAck("join", "only-on-a");
       await b1.emitWithAck("join", "only-on-b");

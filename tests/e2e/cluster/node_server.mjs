@@ -2,10 +2,10 @@
 // implementing on "/" and "/custom" the event contract that build/bin/sio-conformance-server
 // implements with --redis (see mixed.test.mjs). Prints "listening on PORT"; exits 0 on SIGTERM.
 //
-//   node node_server.mjs --redis URL [--key KEY] [--name NAME] [--request-timeout-ms N]
+//   node node_server.mjs --redis URL [--key KEY] [--name NAME] [--request-timeout-ms N] [--adapter classic|sharded]
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { createAdapter } from "@socket.io/redis-adapter";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import { Server } from "socket.io";
 
@@ -15,6 +15,7 @@ const { values: options } = parseArgs({
     key: { type: "string", default: "socket.io" },
     name: { type: "string", default: "node" },
     "request-timeout-ms": { type: "string", default: "5000" },
+    adapter: { type: "string", default: "classic" },
   },
 });
 if (!options.redis) {
@@ -30,7 +31,9 @@ await Promise.all([pub.connect(), sub.connect()]);
 
 const httpServer = createServer();
 const io = new Server(httpServer, {
-  adapter: createAdapter(pub, sub, { key: options.key, requestsTimeout: Number(options["request-timeout-ms"]) }),
+  adapter: options.adapter === "sharded"
+    ? createShardedAdapter(pub, sub, { channelPrefix: options.key })
+    : createAdapter(pub, sub, { key: options.key, requestsTimeout: Number(options["request-timeout-ms"]) }),
 });
 
 const byJson = (a, b) => {

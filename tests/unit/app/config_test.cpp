@@ -48,6 +48,14 @@ TEST(Config, ReadsTheClusterSection) {
   EXPECT_EQ(c.cluster.key, "shared");
   EXPECT_EQ(c.cluster.request_timeout, 750ms);
   EXPECT_FALSE(c.cluster.specific_response_channel);
+  EXPECT_EQ(c.cluster.adapter, "classic");
+  EXPECT_EQ(c.cluster.subscription_mode, "dynamic");
+  const auto sharded =
+      load_config(write_toml("[cluster]\nadapter = \"sharded\"\nsubscription_mode = \"dynamic-private\"\n"), {}, {});
+  EXPECT_EQ(sharded.cluster.adapter, "sharded");
+  EXPECT_EQ(sharded.cluster.subscription_mode, "dynamic-private");
+  EXPECT_NE(error_of("[cluster]\nadapter = \"fast\"\n").find("cluster.adapter"), std::string::npos);
+  EXPECT_NE(error_of("[cluster]\nsubscription_mode = \"all\"\n").find("cluster.subscription_mode"), std::string::npos);
   EXPECT_NE(error_of("[cluster]\nrequest_timeout = \"0s\"\n").find("cluster.request_timeout = \"0s\": expected a positive duration"),
             std::string::npos);
   EXPECT_NE(error_of("[cluster]\nkey = \"\"\n").find("cluster.key is empty"), std::string::npos);

@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "npm_fixtures.hpp"
 #include "switchboard/wire/error.hpp"
 
 namespace json = boost::json;
 using namespace switchboard::cluster;
 using switchboard::sio::broadcast_target;
 using switchboard::wire::sio::packet;
+using switchboard::test::hex;
+using switchboard::test::unhex;
 
 namespace {
 
@@ -26,24 +29,6 @@ struct fixture {
   std::string request_id;  // empty when the message has none
 };
 
-std::string unhex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xf]);
-  }
-  return out;
-}
-
 const json::array& fixture_list() {
   static const json::array messages = [] {
     std::ifstream file(SWITCHBOARD_CLUSTER_FIXTURES);
@@ -55,17 +40,8 @@ const json::array& fixture_list() {
 }
 
 fixture load(std::string_view name) {
-  for (const json::value& m : fixture_list()) {
-    const json::object& o = m.as_object();
-    if (o.at("name").as_string() != name) continue;
-    auto text = [&](std::string_view key) {
-      const json::value* v = o.if_contains(key);
-      return v ? std::string(v->as_string()) : std::string();
-    };
-    return {text("channel"), unhex(o.at("hex").as_string()), text("uid"), text("requestId")};
-  }
-  ADD_FAILURE() << "no fixture " << name;
-  return {};
+  const auto f = switchboard::test::npm_fixture_named(SWITCHBOARD_CLUSTER_FIXTURES, name);
+  return {f.channel, f.bytes, f.uid, f.request_id};
 }
 
 json::value placeholder(int num) { return json::object{{"_placeholder", true}, {"num", num}}; }

@@ -175,6 +175,40 @@ TEST_F(RedisConnection, DeliversChannelAndPatternMessages) {
   EXPECT_EQ(subscriber.messages[1].payload, "headline");
 }
 
+// SSUBSCRIBE is asynchronous too: wait until Redis counts `subscribers` on the shard channel.
+TEST_F(RedisConnection, DeliversShardChannelMessagesUntilUnsubscribed) {
+  probe publisher(io_, endpoint());
+  probe subscriber(io_, endpoint());
+  subscriber.connection.ssubscribe({"socket.io#/#"});  // before start: issued once connected
+  start(publisher);
+  start(subscriber);
+  subscriber.connection.ssubscribe({"socket.io#/#user:42#", "socket.io#/#"});  // one new, one known
+  subscriber.connection.subscribe({"classic"});  // both families on one connection
+  ASSERT_TRUE(run_until([&] {
+    const auto n = run_command(publisher, {"PUBSUB", "SHARDNUMSUB", "socket.io#/#", "socket.io#/#user:42#"});
+    return n.elements.size() == 4 && n.elements[1].integer == 1 && n.elements[3].integer == 1;
+  }));
+
+  const std::string payload("\x83\x00{", 3);
+  EXPECT_EQ(run_command(publisher, {"SPUBLISH", "socket.io#/#user:42#", payload}).integer, 1);
+  publisher.connection.spublish("socket.io#/#", "main");
+  ASSERT_TRUE(run_until([&] { return subscriber.messages.size() == 2; }));
+  EXPECT_EQ(subscriber.messages[0].pattern, "");
+  EXPECT_EQ(subscriber.messages[0].channel, "socket.io#/#user:42#");
+  EXPECT_EQ(subscriber.messages[0].payload, payload);
+  EXPECT_EQ(subscriber.messages[1].payload, "main");
+
+  subscriber.connection.sunsubscribe({"socket.io#/#user:42#", "never-subscribed"});
+  ASSERT_TRUE(run_until([&] {
+    const auto n = run_command(publisher, {"PUBSUB", "SHARDNUMSUB", "socket.io#/#user:42#"});
+    return n.elements.size() == 2 && n.elements[1].integer == 0;
+  }));
+  EXPECT_EQ(run_command(publisher, {"SPUBLISH", "socket.io#/#user:42#", "gone"}).integer, 0);
+  EXPECT_EQ(run_command(publisher, {"PUBLISH", "classic", "still"}).integer, 1);
+  ASSERT_TRUE(run_until([&] { return subscriber.messages.size() == 3; }));
+  EXPECT_EQ(subscriber.messages[2].payload, "still");
+}
+
 TEST_F(RedisConnection, ResolvesAHostName) {
   auto named = endpoint();
   named.host = "localhost";  // Redis listens on 127.0.0.1 only; localhost may resolve to ::1 first
@@ -271,6 +305,9 @@ TEST_F(RedisConnection, ReconnectsAndResubscribesAfterRedisRestarts) {
   subscriber.connection.psubscribe({"news:*"});
   wait_subscribed(publisher, "room", 1);
 
+  subscriber.connection.ssubscribe({"shard"});
+  ASSERT_TRUE(run_until([&] { return run_command(publisher, {"PUBSUB", "SHARDNUMSUB", "shard"}).elements[1].integer == 1; }));
+
   redis_.stop();
   ASSERT_TRUE(run_until([&] { return !publisher.connected && !subscriber.connected; }));
   run_until([] { return false; }, 300ms);  // a few failed attempts
@@ -280,11 +317,14 @@ TEST_F(RedisConnection, ReconnectsAndResubscribesAfterRedisRestarts) {
   EXPECT_EQ(subscriber.state_changes, 3);  // up, down, up: one report per outage
 
   wait_subscribed(publisher, "room", 1);
+  ASSERT_TRUE(run_until([&] { return run_command(publisher, {"PUBSUB", "SHARDNUMSUB", "shard"}).elements[1].integer == 1; }));
   publisher.connection.publish("room", "again");
   publisher.connection.publish("news:x", "too");
-  ASSERT_TRUE(run_until([&] { return subscriber.messages.size() == 2; }));
+  publisher.connection.spublish("shard", "three");
+  ASSERT_TRUE(run_until([&] { return subscriber.messages.size() == 3; }));
   EXPECT_EQ(subscriber.messages[0].payload, "again");
   EXPECT_EQ(subscriber.messages[1].channel, "news:x");
+  EXPECT_EQ(subscriber.messages[2].channel, "shard");
 }
 
 TEST_F(RedisConnection, RetriesWithBackoffWithoutBlockingTheLoop) {

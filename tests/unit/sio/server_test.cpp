@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -593,6 +594,85 @@ TEST_F(sio_server, parked_attachments_are_bounded_after_connect) {
   ASSERT_TRUE(wait([&] { return !big->is_open(); }));
   EXPECT_EQ(big->close_reason(), "attachments too large");
   EXPECT_TRUE(ok->is_open());
+}
+
+
+// ---- Rooms coming and going, for an adapter that subscribes per room.
+
+// Forwards everything to the local adapter and records room_created / room_deleted.
+class room_recorder final : public adapter {
+ public:
+  room_recorder(std::unique_ptr<adapter> local, std::mutex& mutex, std::vector<std::string>& events)
+      : local_(std::move(local)), mutex_(mutex), events_(events) {}
+  std::error_code broadcast(const wire::sio::packet& p, wire::frame_ptr f, const broadcast_target& t,
+                            delivered_callback d) override {
+    return local_->broadcast(p, std::move(f), t, std::move(d));
+  }
+  void broadcast_with_ack(const wire::sio::packet& p, wire::frame_ptr f, std::uint64_t id, const broadcast_target& t,
+                          broadcast_ack_callback d, broadcast_ack_progress pr) override {
+    local_->broadcast_with_ack(p, std::move(f), id, t, std::move(d), std::move(pr));
+  }
+  void fetch_sockets(const broadcast_target& t, std::function<void(std::vector<socket_info>)> d) override {
+    local_->fetch_sockets(t, std::move(d));
+  }
+  void add_sockets(const broadcast_target& t, std::string room) override { local_->add_sockets(t, std::move(room)); }
+  void del_sockets(const broadcast_target& t, std::string room) override { local_->del_sockets(t, std::move(room)); }
+  void disconnect_sockets(const broadcast_target& t, bool close) override { local_->disconnect_sockets(t, close); }
+  void counts(std::function<void(std::size_t, std::size_t)> d) override { local_->counts(std::move(d)); }
+  void room_names(std::function<void(std::set<std::string>)> d) override { local_->room_names(std::move(d)); }
+  bool tracks_rooms() const override { return true; }
+  void room_created(const std::string& room, bool own) override { record("+", room, own); }
+  void room_deleted(const std::string& room, bool own) override { record("-", room, own); }
+
+ private:
+  void record(const char* what, const std::string& room, bool own) {
+    const std::lock_guard lock(mutex_);
+    events_.push_back(what + (own ? std::string("own") : room));
+  }
+  std::unique_ptr<adapter> local_;
+  std::mutex& mutex_;
+  std::vector<std::string>& events_;
+};
+
+TEST_F(sio_server, the_adapter_hears_of_a_room_when_the_first_shard_has_it_and_the_last_one_loses_it) {
+  std::mutex mutex;
+  std::vector<std::string> events;
+  options opts;
+  opts.adapter_factory = [&](const std::string&, std::unique_ptr<adapter> local) -> std::unique_ptr<adapter> {
+    return std::make_unique<room_recorder>(std::move(local), mutex, events);
+  };
+  make(std::move(opts), 2);
+  std::atomic<int> connected{0};
+  srv->of("/").on_connection([&](socket& s) {
+    s.join("user:1");
+    s.join("chat:1");
+    ++connected;
+  });
+  auto snapshot = [&] {
+    const std::lock_guard lock(mutex);
+    return events;
+  };
+  constexpr int n = 6;
+  for (int i = 0; i < n; ++i) open("0", i % 2);
+  ASSERT_TRUE(wait([&] { return connected == n; }));
+  auto seen = snapshot();
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "+user:1"), 1);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "+chat:1"), 1);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "+own"), n);  // each socket's own room
+
+  srv->of("/").in("chat:1").sockets_leave("chat:1");
+  ASSERT_TRUE(wait([&] {
+    const auto e = snapshot();
+    return std::count(e.begin(), e.end(), "-chat:1") == 1;
+  }));
+  for (auto& s : sessions) s->close("bye");
+  ASSERT_TRUE(wait([&] {
+    const auto e = snapshot();
+    return std::count(e.begin(), e.end(), "-own") == n && std::count(e.begin(), e.end(), "-user:1") == 1;
+  }));
+  seen = snapshot();
+  EXPECT_EQ(seen.size(), 2u + n + 2u + n);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "-chat:1"), 1);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../../support/hex.hpp"
 #include "switchboard/wire/error.hpp"
 
 namespace json = boost::json;
@@ -18,23 +19,8 @@ using switchboard::wire::errc;
 namespace {
 
 // Expected bytes are written as hex; the golden values come from notepack.io 3.0.1.
-std::string unhex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xf]);
-  }
-  return out;
-}
+using switchboard::test::hex;
+using switchboard::test::unhex;
 
 std::string enc(const json::value& v, const std::vector<std::string>& attachments = {}) {
   std::string out;
