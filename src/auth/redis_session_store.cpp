@@ -34,7 +34,7 @@ struct redis_target {
 redis_target parse_url(const std::string& url) {
   const auto parsed = boost::urls::parse_uri(url);
   if (!parsed || parsed->scheme() != "redis") {
-    throw std::invalid_argument("invalid Redis URL '" + url + "': expected redis://[:password@]host[:port][/db]");
+    throw std::invalid_argument("invalid Redis URL (not shown: it may hold a password): expected redis://[:password@]host[:port][/db]");
   }
   redis_target t;
   if (!parsed->host().empty()) t.host = parsed->host();
@@ -44,7 +44,7 @@ redis_target parse_url(const std::string& url) {
   if (path.size() > 1) {
     const auto [end, ec] = std::from_chars(path.data() + 1, path.data() + path.size(), t.db);
     if (ec != std::errc() || end != path.data() + path.size()) {
-      throw std::invalid_argument("invalid Redis URL '" + url + "': the path must be a database number");
+      throw std::invalid_argument("invalid Redis URL (not shown: it may hold a password): the path must be a database number");
     }
   }
   return t;

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "shard_router.hpp"
 #include "switchboard/cluster/redis_adapter.hpp"
 
 namespace switchboard::cluster {
@@ -25,8 +26,9 @@ struct redis_cluster::core : std::enable_shared_from_this<redis_cluster::core> {
 
   boost::asio::any_io_executor executor;
   const redis_adapter_options options;
-  redis_connection publisher;
+  redis_connection publisher;   // the classic protocol's (idle with the sharded one)
   redis_connection subscriber;
+  std::shared_ptr<detail::shard_router> shards;  // the sharded protocol's: per master, by slot
   server_side_emit_handler server_side_emit;  // set before start
 
   std::atomic<std::uint64_t> publish_failures{0};
@@ -39,6 +41,9 @@ struct redis_cluster::core : std::enable_shared_from_this<redis_cluster::core> {
   // then every 1000th). `sent` (may be empty) learns whether Redis took it, on the publisher's strand.
   void publish(std::string channel, std::string payload, std::function<void(bool sent)> sent = {},
                bool sharded = false);
+
+  // Whether messages can be published now (known down: a broadcast says so at once).
+  bool reachable() const noexcept { return shards ? shards->connected() : publisher.connected(); }
 
   enum class route_kind { broadcast, request, response, cluster_message };
   void add_route(const std::string& name, route_kind kind, const std::shared_ptr<node>& target);

@@ -58,7 +58,7 @@ std::error_code node::broadcast(const wire::sio::packet& packet, wire::frame_ptr
   local_->broadcast(packet, std::move(frame), target, std::move(delivered));
   if (target.flags.local) return {};
   // Known down: say so now (publish() would fail too, counted and logged, but only later).
-  const bool reachable = core_->publisher.connected();
+  const bool reachable = core_->reachable();
   if (const auto ec = publish_broadcast({uid_, packet, target})) {
     core_->publish_failures.fetch_add(1, std::memory_order_relaxed);
     log::warn("redis adapter: broadcast not encodable", {{"nsp", nsp_}, {"reason", ec.message()}});

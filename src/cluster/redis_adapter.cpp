@@ -53,26 +53,31 @@ std::string random_hex_id() {
 // ---- core ----
 
 redis_cluster::core::core(boost::asio::any_io_executor ex, redis_endpoint endpoint, redis_adapter_options opts)
-    : executor(ex), options(std::move(opts)), publisher(ex, endpoint, options.redis), subscriber(ex, endpoint, options.redis) {}
+    : executor(ex), options(std::move(opts)), publisher(ex, endpoint, options.redis), subscriber(ex, endpoint, options.redis) {
+  if (options.protocol != adapter_protocol::sharded) return;
+  std::vector<redis_endpoint> seeds{endpoint};
+  seeds.insert(seeds.end(), options.cluster_seeds.begin(), options.cluster_seeds.end());
+  shards = std::make_shared<detail::shard_router>(ex, std::move(seeds), options.redis);
+}
 
 void redis_cluster::core::publish(std::string channel, std::string payload, std::function<void(bool)> sent,
                                   bool sharded) {
-  publisher.command({sharded ? "SPUBLISH" : "PUBLISH", std::move(channel), std::move(payload)},
-                    [self = weak_from_this(), sent = std::move(sent)](std::error_code ec, redis_reply reply) {
-                      if (sent) sent(!ec && !reply.is_error());
-                      const auto c = self.lock();
-                      if (!c) return;
-                      if (!ec && !reply.is_error()) {
-                        c->published.fetch_add(1, std::memory_order_relaxed);
-                        if (c->publish_failing_.exchange(false)) log::info("redis adapter: publishing again");
-                        return;
-                      }
-                      const auto n = c->publish_failures.fetch_add(1, std::memory_order_relaxed) + 1;
-                      if (!c->publish_failing_.exchange(true) || n % 1000 == 0) {
-                        log::warn("redis adapter: publish failed",
-                                  {{"reason", ec ? ec.message() : reply.str}, {"failures", n}});
-                      }
-                    });
+  auto on_reply = [self = weak_from_this(), sent = std::move(sent)](std::error_code ec, redis_reply reply) {
+    if (sent) sent(!ec && !reply.is_error());
+    const auto c = self.lock();
+    if (!c) return;
+    if (!ec && !reply.is_error()) {
+      c->published.fetch_add(1, std::memory_order_relaxed);
+      if (c->publish_failing_.exchange(false)) log::info("redis adapter: publishing again");
+      return;
+    }
+    const auto n = c->publish_failures.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (!c->publish_failing_.exchange(true) || n % 1000 == 0) {
+      log::warn("redis adapter: publish failed", {{"reason", ec ? ec.message() : reply.str}, {"failures", n}});
+    }
+  };
+  if (sharded && shards) return shards->spublish(std::move(channel), std::move(payload), std::move(on_reply));
+  publisher.command({sharded ? "SPUBLISH" : "PUBLISH", std::move(channel), std::move(payload)}, std::move(on_reply));
 }
 
 void redis_cluster::core::add_route(const std::string& name, route_kind kind, const std::shared_ptr<node>& target) {
@@ -133,6 +138,13 @@ redis_cluster::redis_cluster(boost::asio::any_io_executor executor, redis_endpoi
   };
   core_->publisher.on_state(on_state("publisher"));
   core_->subscriber.on_state(on_state("subscriber"));
+  if (core_->shards) {
+    core_->shards->on_message([weak = std::weak_ptr<core>(core_)](std::string_view p, std::string_view c,
+                                                                  std::string_view m) {
+      if (const auto self = weak.lock()) self->route(p, c, m);
+    });
+    core_->shards->on_state(on_state("masters"));
+  }
 }
 
 redis_cluster::~redis_cluster() { close(); }
@@ -142,11 +154,13 @@ void redis_cluster::on_server_side_emit(server_side_emit_handler handler) {
 }
 
 void redis_cluster::start() {
+  if (core_->shards) return core_->shards->start();
   core_->publisher.start();
   core_->subscriber.start();
 }
 
 void redis_cluster::close() {
+  if (core_->shards) core_->shards->close();
   core_->publisher.close();
   core_->subscriber.close();
 }
@@ -198,8 +212,8 @@ std::string redis_cluster::uid(const std::string& nsp) const {
 }
 
 redis_adapter_stats redis_cluster::stats() const noexcept {
-  const redis_stats pub = core_->publisher.stats();
-  const redis_stats sub = core_->subscriber.stats();
+  const redis_stats pub = core_->shards ? core_->shards->stats() : core_->publisher.stats();
+  const redis_stats sub = core_->shards ? redis_stats{pub.connected, 0, 0, 0} : core_->subscriber.stats();
   redis_adapter_stats s;
   s.connected = pub.connected && sub.connected;
   s.redis_errors = pub.errors + sub.errors;

@@ -118,7 +118,7 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
       for (auto& name : names) {
         if (self->known(f).insert(name).second) fresh.push_back(std::move(name));
       }
-      if (self->ready_ && !fresh.empty()) self->issue_subscription(verb(f, true), fresh);
+      if (self->ready_ && !fresh.empty()) self->issue_subscription(f, true, fresh);
     });
   }
 
@@ -128,7 +128,7 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
       for (auto& name : names) {
         if (self->known(f).erase(name) != 0) gone.push_back(std::move(name));
       }
-      if (self->ready_ && !gone.empty()) self->issue_subscription(verb(f, false), gone);
+      if (self->ready_ && !gone.empty()) self->issue_subscription(f, false, gone);
     });
   }
 
@@ -222,7 +222,7 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     // Patterns first, as the adapter subscribes: once a node's request channel is seen subscribed,
     // its broadcast pattern is too.
     for (const auto f : {family::patterns, family::channels, family::shard_channels}) {
-      if (!known(f).empty()) issue_subscription(verb(f, true), {known(f).begin(), known(f).end()});
+      if (!known(f).empty()) issue_subscription(f, true, {known(f).begin(), known(f).end()});
     }
     if (on_state_) invoke_guarded(on_state_, true, std::string_view{});
   }
@@ -396,11 +396,17 @@ class redis_connection::impl : public std::enable_shared_from_this<impl> {
     return channels_;
   }
 
-  // Confirmations and messages come back as pushes, not as replies to a handler.
-  void issue_subscription(const char* name, const std::vector<std::string>& names) {
-    std::vector<std::string> argv{name};
-    argv.insert(argv.end(), names.begin(), names.end());
-    link_->output += detail::format_command(argv);
+  // Confirmations and messages come back as pushes, not as replies to a handler. Shard channels
+  // go one per command: a Redis Cluster refuses channels of several slots in one (CROSSSLOT).
+  void issue_subscription(family f, bool on, const std::vector<std::string>& names) {
+    const char* name = verb(f, on);
+    if (f == family::shard_channels) {
+      for (const auto& channel : names) link_->output += detail::format_command({name, channel});
+    } else {
+      std::vector<std::string> argv{name};
+      argv.insert(argv.end(), names.begin(), names.end());
+      link_->output += detail::format_command(argv);
+    }
     link_->subscribed = true;
     schedule_flush(link_);
   }

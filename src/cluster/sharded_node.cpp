@@ -26,7 +26,7 @@ void sharded_node::subscribe() {
   using kind = redis_cluster::core::route_kind;
   core_->add_route(main_, kind::cluster_message, self);
   core_->add_route(responses_, kind::cluster_message, self);
-  core_->subscriber.ssubscribe({main_, responses_});
+  core_->shards->ssubscribe({main_, responses_});
 }
 
 void sharded_node::unsubscribe() {
@@ -37,7 +37,7 @@ void sharded_node::unsubscribe() {
     room_channels_.clear();
   }
   for (const auto& channel : channels) core_->remove_route(channel);
-  core_->subscriber.sunsubscribe(std::move(channels));
+  core_->shards->sunsubscribe(std::move(channels));
 }
 
 void sharded_node::all_rooms(std::function<void(std::error_code, std::set<std::string>)> done) {
@@ -72,7 +72,7 @@ void sharded_node::room_created(const std::string& room, bool own) {
   const std::lock_guard lock(rooms_mutex_);  // keeps SSUBSCRIBE and SUNSUBSCRIBE of a room in order
   if (!room_channels_.insert(channel).second) return;
   core_->add_route(channel, redis_cluster::core::route_kind::cluster_message, shared_from_this());
-  core_->subscriber.ssubscribe({std::move(channel)});
+  core_->shards->ssubscribe({std::move(channel)});
 }
 
 void sharded_node::room_deleted(const std::string& room, bool own) {
@@ -81,7 +81,7 @@ void sharded_node::room_deleted(const std::string& room, bool own) {
   const std::lock_guard lock(rooms_mutex_);
   if (room_channels_.erase(channel) == 0) return;
   core_->remove_route(channel);
-  core_->subscriber.sunsubscribe({std::move(channel)});
+  core_->shards->sunsubscribe({std::move(channel)});
 }
 
 // ---- sending ----
@@ -124,14 +124,7 @@ void sharded_node::publish_response(std::string_view requester, const response& 
 }
 
 void sharded_node::count_nodes(std::function<void(std::size_t nodes)> done) {
-  core_->publisher.command({"PUBSUB", "SHARDNUMSUB", main_},
-                           [done = std::move(done)](std::error_code ec, redis_reply reply) {
-                             long long nodes = 0;
-                             if (!ec && reply.type == redis_reply::kind::array && reply.elements.size() == 2) {
-                               nodes = reply.elements[1].integer;
-                             }
-                             done(nodes > 0 ? static_cast<std::size_t>(nodes) : 0);
-                           });
+  core_->shards->shard_subscribers(main_, std::move(done));  // on the master of the channel's slot
 }
 
 // ---- receiving ----

@@ -100,6 +100,13 @@ std::optional<topology> topology::from_cluster_shards(const redis_reply& reply, 
   return out;
 }
 
+topology topology::single(node_address server) {
+  topology out;
+  out.masters_.push_back(std::move(server));
+  out.owner_.fill(0);
+  return out;
+}
+
 const node_address* topology::master_of(std::uint16_t slot) const noexcept {
   if (slot >= slot_count || owner_[slot] < 0) return nullptr;
   return &masters_[static_cast<std::size_t>(owner_[slot])];

@@ -37,6 +37,9 @@ class topology {
   // out of range.
   static std::optional<topology> from_cluster_shards(const redis_reply& reply, std::string& error);
 
+  // One server that serves every slot (a Redis that is not a cluster).
+  static topology single(node_address server);
+
   // The master that serves `slot`, or null when none does (the cluster is not whole).
   const node_address* master_of(std::uint16_t slot) const noexcept;
   const std::vector<node_address>& masters() const noexcept { return masters_; }

@@ -54,7 +54,7 @@ class redis_server {
     pid_ = -1;
   }
 
- private:
+ public:
   static int free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -70,20 +70,39 @@ class redis_server {
     return ntohs(addr.sin_port);
   }
 
-  bool answers_ping() const {
+  bool answers_ping() const { return ask(port_, "PING\r\n").starts_with("+PONG"); }
+
+  // One inline command to the server on `port`, and its answer: a line, or a whole bulk string
+  // ("" if the server is not there).
+  static std::string ask(int port, const std::string& command) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = false;
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      char reply[16] = {};
-      ok = write(fd, "PING\r\n", 6) == 6 && read(fd, reply, sizeof reply - 1) > 0 && std::string(reply).starts_with("+PONG");
+    std::string answer;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        write(fd, command.data(), command.size()) == static_cast<ssize_t>(command.size())) {
+      char chunk[4096];
+      while (!complete(answer)) {
+        const ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0) break;
+        answer.append(chunk, static_cast<std::size_t>(n));
+      }
     }
     close(fd);
-    return ok;
+    return answer;
   }
+
+ private:
+  static bool complete(const std::string& answer) {
+    const auto line = answer.find("\r\n");
+    if (line == std::string::npos) return false;
+    if (answer[0] != '$') return true;
+    const long size = std::stol(answer.substr(1, line - 1));
+    return size < 0 || answer.size() >= line + 2 + static_cast<std::size_t>(size) + 2;
+  }
+
 
   int port_;
   pid_t pid_ = -1;

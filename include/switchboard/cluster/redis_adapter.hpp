@@ -68,6 +68,10 @@ struct redis_adapter_options {
   /// For the sharded protocol: with public_rooms (the default), an event for one room, such as a
   /// user's `user:<id>`, reaches only the nodes where that room has sockets.
   subscription_mode subscriptions = subscription_mode::public_rooms;
+  /// For the sharded protocol: more nodes of a Redis Cluster to read its topology from, beside the
+  /// endpoint given to redis_cluster (their credentials are the endpoint's). With the sharded
+  /// protocol the endpoint may be a Redis Cluster node or a single Redis; it is told by CLUSTER SHARDS.
+  std::vector<redis_endpoint> cluster_seeds;
   std::chrono::milliseconds request_timeout{5'000};  ///< For fetch_sockets, all_rooms, server_side_emit.
   bool publish_on_specific_response_channel = false; ///< Node's option of that name (replies to `<uid>#`).
   redis_options redis;  ///< The connections' reconnection and limits.

@@ -28,40 +28,55 @@ import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { io } from "socket.io-client";
 import { startFixture, startServer, waitUntil } from "../support/fixture.mjs";
-import { startRedis } from "../support/redis.mjs";
+import { startRedis, startRedisCluster } from "../support/redis.mjs";
 
 const pairs = [["switchboard", "switchboard"], ["node", "switchboard"], ["switchboard", "node"], ["node", "node"]];
-const protocols = ["classic", "sharded"];
+// The sharded protocol runs over one Redis and over a Redis Cluster of 3 masters and 3 replicas.
+const protocols = ["classic", "sharded", "sharded, Redis Cluster"];
 const emitterTargets = ["switchboard", "node"];
 const label = { switchboard: "switchboard", node: "Node.js" };
 
 const nodeServer = fileURLToPath(new URL("node_server.mjs", import.meta.url));
 function startNode(kind, name, protocol = "classic") {
-  const args = ["--redis", redis.url, "--name", name, "--adapter", protocol];
+  const url = protocol.includes("Redis Cluster") ? redisCluster.urls.join(",") : redis.url;
+  const args = ["--redis", url, "--name", name, "--adapter", protocol.startsWith("sharded") ? "sharded" : "classic"];
   if (kind === "switchboard") return startFixture("sio-conformance-server", args);
   return startServer(process.execPath, [nodeServer, ...args]);
 }
 
 let redis;
 let redisClient;
+let redisCluster;
 before(async () => {
-  redis = await startRedis();
+  [redis, redisCluster] = await Promise.all([startRedis(), startRedisCluster()]);
   redisClient = createClient({ url: redis.url });
   await redisClient.connect();
 });
 after(async () => {
   await redisClient.quit();
-  await redis.stop();
+  await Promise.all([redis.stop(), redisCluster.stop()]);
 });
+
+// PUBSUB SHARDNUMSUB of `channel` where the protocol's nodes meet: the one Redis, or the Redis
+// Cluster's master of the channel's slot.
+async function shardSubscribers(channel, protocol) {
+  if (protocol.includes("Redis Cluster")) return redisCluster.shardSubscribers(channel);
+  return (await redisClient.sendCommand(["PUBSUB", "SHARDNUMSUB", channel]))[1];
+}
 
 // A node is in the cluster once Redis has its subscription to the namespace's request channel
 // (classic) or to the namespace's channel (sharded): PUBSUB NUMSUB / SHARDNUMSUB of that channel is
 // the node count the adapters themselves wait for.
-async function clusterHas(count, protocol) {
+async function clusterHas(count, protocol = "classic") {
   for (const nsp of ["/", "/custom"]) {
-    const [verb, channel] = protocol === "sharded" ? ["SHARDNUMSUB", `socket.io#${nsp}#`]
-                                                   : ["NUMSUB", `socket.io-request#${nsp}#`];
-    await waitUntil(async () => (await redisClient.sendCommand(["PUBSUB", verb, channel]))[1] === count, 10000,
+    if (protocol.startsWith("sharded")) {
+      const channel = `socket.io#${nsp}#`;
+      await waitUntil(async () => (await shardSubscribers(channel, protocol)) === count, 10000,
+                      `${count} node(s) subscribed to ${channel}`);
+      continue;
+    }
+    const channel = `socket.io-request#${nsp}#`;
+    await waitUntil(async () => (await redisClient.sendCommand(["PUBSUB", "NUMSUB", channel]))[1] === count, 10000,
                     `${count} node(s) subscribed to ${channel}`);
   }
 }
@@ -115,10 +130,10 @@ for (const protocol of protocols) for (const [kindA, kindB] of pairs) {
     // The sharded protocol subscribes to a room's channel when a node's first socket joins, after
     // the join's ack (as Node's adapter does): an event for the room waits until `count` nodes are on it.
     const roomOnNodes = async (room, count, nsp = "/") => {
-      if (protocol !== "sharded") return;
+      if (!protocol.startsWith("sharded")) return;
       const channel = `socket.io#${nsp}#${room}#`;
-      await waitUntil(async () => (await redisClient.sendCommand(["PUBSUB", "SHARDNUMSUB", channel]))[1] === count,
-                      5000, `${count} node(s) on ${channel}`);
+      await waitUntil(async () => (await shardSubscribers(channel, protocol)) === count, 5000,
+                      `${count} node(s) on ${channel}`);
     };
 
     for (const [nsp, transports] of [["/", ["websocket"]], ["/", ["polling"]], ["/custom", ["websocket"]]]) {
@@ -258,9 +273,9 @@ for (const protocol of protocols) for (const [kindA, kindB] of pairs) {
     }
 
     it("a room's own channel is subscribed while a node has members, and carries the room's events",
-       { skip: protocol !== "sharded" }, async () => {
+       { skip: !protocol.startsWith("sharded") }, async () => {
       const channel = "socket.io#/#solo-room#";
-      const subscribers = async () => (await redisClient.sendCommand(["PUBSUB", "SHARDNUMSUB", channel]))[1];
+      const subscribers = () => shardSubscribers(channel, protocol);
       const [a1, b1] = await clients(["A", "B"]);
       assert.equal(await subscribers(), 0);
       await b1.emitWithAck("join", "solo-room");
@@ -272,7 +287,7 @@ for (const protocol of protocols) for (const [kindA, kindB] of pairs) {
       await waitUntil(async () => (await subscribers()) === 0, 5000, "B off the room's channel");
     });
 
-    it("all-rooms includes the rooms joined on both nodes", { skip: protocol === "sharded" }, async () => {
+    it("all-rooms includes the rooms joined on both nodes", { skip: protocol.startsWith("sharded") }, async () => {
       const [a1, b1] = await clients(["A", "B"]);
       await a1.emitWithAck("join", "only-on-a");
       await b1.emitWithAck("join", "only-on-b");

@@ -2,11 +2,11 @@
 // implementing on "/" and "/custom" the event contract that build/bin/sio-conformance-server
 // implements with --redis (see mixed.test.mjs). Prints "listening on PORT"; exits 0 on SIGTERM.
 //
-//   node node_server.mjs --redis URL [--key KEY] [--name NAME] [--request-timeout-ms N] [--adapter classic|sharded]
+//   node node_server.mjs --redis URL[,URL...] [--key KEY] [--name NAME] [--request-timeout-ms N] [--adapter classic|sharded]
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
-import { createClient } from "redis";
+import { createClient, createCluster } from "redis";
 import { Server } from "socket.io";
 
 const { values: options } = parseArgs({
@@ -23,7 +23,9 @@ if (!options.redis) {
   process.exit(2);
 }
 
-const pub = createClient({ url: options.redis });
+// Several URLs (comma-separated) are the nodes of a Redis Cluster.
+const urls = options.redis.split(",");
+const pub = urls.length > 1 ? createCluster({ rootNodes: urls.map((url) => ({ url })) }) : createClient({ url: urls[0] });
 const sub = pub.duplicate();
 // Without a listener, node-redis's "error" event (e.g. Redis restarting) would end the process.
 for (const client of [pub, sub]) client.on("error", (error) => console.error(`redis: ${error.message}`));

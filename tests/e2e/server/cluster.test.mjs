@@ -1,7 +1,9 @@
 // Two `switchboard serve` nodes in a cluster over Redis ([cluster] redis = ...): the REST API and
 // the official emitter reach users on every node, /readyz and /metrics tell the cluster's state,
 // and when Redis stops each node goes on delivering to its own clients, answers emits with a
-// warning, then heals once Redis is back. No process dies: each must exit 0 on SIGTERM.
+// warning, then heals once Redis is back. Then two more over a Redis Cluster with the sharded
+// adapter: a user's events travel on the user's own channel. No process dies: each must exit 0
+// on SIGTERM.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -13,13 +15,13 @@ import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { io } from "socket.io-client";
 import { binary, startServer, waitUntil } from "../support/fixture.mjs";
-import { startRedis } from "../support/redis.mjs";
+import { startRedis, startRedisCluster } from "../support/redis.mjs";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-cluster-"));
 const apiKey = "cluster-test-api-key-0123456789";
 const secret = "a-cluster-test-secret-that-is-long-enough-0123456789";
 
-function writeConfig(name, redisUrl) {
+function writeConfig(name, redisUrl, clusterLines = "") {
   const file = path.join(dir, `${name}.toml`);
   fs.writeFileSync(file, `
 [server]
@@ -34,6 +36,7 @@ keys = { tests = "${apiKey}" }
 [cluster]
 redis = "${redisUrl}"
 request_timeout = "2s"
+${clusterLines}
 `);
   return file;
 }
@@ -179,5 +182,39 @@ describe("Redis stops and comes back", () => {
     assert.deepEqual(seen.map((e) => e[1].n), ["local", "healed"]);
     assert.ok(erin.connected, "the client never noticed");
     erin.disconnect();
+  });
+});
+
+describe("two switchboard nodes over a Redis Cluster with the sharded adapter", () => {
+  let redisCluster;
+  let nodes = [];
+  before(async () => {
+    redisCluster = await startRedisCluster();
+    const lines = 'adapter = "sharded"';
+    const seeds = redisCluster.urls.slice(0, 2).join(",");  // two seeds of six nodes: the rest is discovered
+    nodes = [await startServer("switchboard", ["serve", "--config", writeConfig("rc-a", seeds, lines)]),
+             await startServer("switchboard", ["serve", "--config", writeConfig("rc-b", seeds, lines)])];
+    await waitUntil(async () => (await redisCluster.shardSubscribers("socket.io#/#")) === 2, 15000,
+                    "both nodes on the namespace's channel");
+  });
+  after(async () => {
+    for (const node of nodes) await node.stop();
+    await redisCluster?.stop();
+  });
+
+  it("deliver a REST emit on one node to a user on the other, over the user's own channel", async () => {
+    const [a, b] = nodes;
+    assert.deepEqual(await readiness(a), { status: 200, body: { status: "ready", cluster: { redis: "connected" } } });
+    const dora = await connectUser(a, "dora");
+    const seen = recorder(dora);
+    await waitUntil(async () => (await redisCluster.shardSubscribers("socket.io#/#user:dora#")) === 1, 5000,
+                    "node A on dora's channel");
+    const res = await emit(b, { event: "notice", data: { over: "cluster" }, users: ["dora"] });
+    assert.equal(res.status, 202);
+    await waitUntil(() => seen.length === 1, 5000, "dora to get the notice");
+    assert.deepEqual(seen[0], ["notice", { over: "cluster" }]);
+    dora.disconnect();
+    await waitUntil(async () => (await redisCluster.shardSubscribers("socket.io#/#user:dora#")) === 0, 5000,
+                    "node A off dora's channel once she left");
   });
 });

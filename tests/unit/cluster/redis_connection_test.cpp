@@ -459,6 +459,15 @@ TEST(RedisUrl, RefusesWhatItCannotHonour) {
                           "redis://host?db=1", "not a url"}) {
     EXPECT_THROW(cluster::parse_redis_url(url), std::invalid_argument) << url;
   }
+  // The message says why, never the URL: it may hold a password, and it ends up in logs.
+  for (const char* url : {"redis://:s3cret@host/x", "rediss://user:s3cret@host", "redis://u:s3cret@host?x=1"}) {
+    try {
+      cluster::parse_redis_url(url);
+      ADD_FAILURE() << url;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace
