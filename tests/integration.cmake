@@ -40,6 +40,8 @@ endif()
 sb_add_node_test(server.cluster e2e/server/cluster.test.mjs e2e)
 # switchboard and Node.js nodes (the official adapter) in one cluster, and the official emitter.
 sb_add_node_test(cluster.mixed e2e/cluster/mixed.test.mjs e2e)
+# Long-polling without sticky sessions: three nodes behind a round-robin balancer.
+sb_add_node_test(cluster.no_sticky e2e/cluster/no_sticky.test.mjs e2e)
 
 # The Python client (Debian's python3-socketio), with the system interpreter.
 add_test(NAME socketio.python_client COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/socketio/python_client.py)
@@ -56,3 +58,7 @@ foreach(scenario fanout users connect idle scale polling cluster)
   set_tests_properties(bench.smoke.${scenario} PROPERTIES LABELS bench TIMEOUT 300
     ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_OUT=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke/${scenario}")
 endforeach()
+# Random user events over 2 nodes, classic and sharded, one Redis and a Redis Cluster (cluster-scale).
+add_test(NAME bench.smoke.cluster-scale COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/cluster_scale.py --smoke)
+set_tests_properties(bench.smoke.cluster-scale PROPERTIES LABELS bench TIMEOUT 300
+  ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_OUT=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke/cluster-scale")

@@ -1,5 +1,8 @@
 #include "cluster_node.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "switchboard/log/log.hpp"
 
 namespace switchboard::app {
@@ -50,6 +53,45 @@ std::unique_ptr<cluster::redis_cluster> start_cluster(const config& c, boost::as
                                             {"adapter", c.cluster.adapter},
                                             {"subscription_mode", c.cluster.subscription_mode}});
   return node;
+}
+
+void stop_cluster(cluster::redis_cluster& node) {
+  node.close();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (node.stats().connected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::shared_ptr<cluster::node_directory> relay_polling(const config& c, cluster::redis_cluster& node,
+                                                       engine::options& engine) {
+  if (!c.tls.cert.empty()) {
+    log::warn("cluster: polling requests are not relayed between nodes over TLS: long-polling needs sticky sessions",
+              {{"hint", "terminate TLS at the load balancer to relay"}});
+    return nullptr;
+  }
+  (void)advertised_address(c, 1);  // refuses a configuration without an address now, before the listener starts
+  auto directory = node.directory();
+  engine.cluster.directory = directory;
+  engine.cluster.relay.max_connections_per_target = c.cluster.relay_connections;
+  return directory;
+}
+
+boost::asio::ip::tcp::endpoint advertised_address(const config& c, std::uint16_t bound_port) {
+  if (!c.cluster.advertise.empty()) {
+    const auto address = cluster::parse_node_address(c.cluster.advertise);
+    if (!address) {
+      throw config_error("cluster.advertise: expected ip:port (or [ipv6]:port), the address other nodes reach this one at");
+    }
+    return *address;
+  }
+  boost::system::error_code bad;
+  const auto address = boost::asio::ip::make_address(c.server.address, bad);
+  if (bad || address.is_unspecified()) {
+    throw config_error("cluster.advertise is needed: server.address (" + c.server.address +
+                       ") is not an address other nodes can reach; set cluster.advertise = \"ip:port\"");
+  }
+  return {address, bound_port};
 }
 
 }  // namespace switchboard::app

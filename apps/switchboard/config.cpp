@@ -219,6 +219,8 @@ const std::vector<setting>& settings() {
       one_of("cluster.adapter", {"classic", "sharded"}, [](config& c) -> auto& { return c.cluster.adapter; }),
       one_of("cluster.subscription_mode", {"static", "dynamic", "dynamic-private"},
              [](config& c) -> auto& { return c.cluster.subscription_mode; }),
+      text("cluster.advertise", [](config& c) -> auto& { return c.cluster.advertise; }),
+      integer("cluster.relay_connections", 1, 1'000'000, [](config& c) -> auto& { return c.cluster.relay_connections; }),
   };
   return all;
 }

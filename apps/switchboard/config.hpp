@@ -107,6 +107,8 @@ struct config {
     bool specific_response_channel = false;  // the Node adapter's publishOnSpecificResponseChannel
     std::string adapter = "classic";  // "classic" (createAdapter) or "sharded" (createShardedAdapter, Redis >= 7)
     std::string subscription_mode = "dynamic";  // sharded: "static", "dynamic" or "dynamic-private"
+    std::string advertise;  // "host:port" other nodes relay polling requests to; empty: server.address and port
+    std::size_t relay_connections = 512;  // per owner node and shard
   } cluster;
 };
 

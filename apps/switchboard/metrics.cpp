@@ -65,6 +65,24 @@ void render_cluster(std::string& out, const cluster::redis_adapter_stats& s) {
          s.received);
 }
 
+// Requests for other nodes' sessions (long-polling without sticky sessions).
+void render_relay(std::string& out, const engine::server::traffic& t) {
+  metric(out, "switchboard_relayed_requests_total", "counter", "Polling requests relayed to the node owning their session.",
+         t.relayed_requests);
+  metric(out, "switchboard_relayed_upgrades_total", "counter", "WebSocket upgrades tunnelled to the node owning their session.",
+         t.relayed_upgrades);
+  labelled_metric(out, "switchboard_relay_failures_total", "counter",
+                  "Relayed requests that failed: owner gone or unreachable (400 Session ID unknown), "
+                  "cluster.relay_connections busy (503), broken in flight (502).",
+                  "reason",
+                  {{"owner_gone", t.relay_owner_gone},
+                   {"unreachable", t.relay.unreachable},
+                   {"busy", t.relay.busy},
+                   {"failed", t.relay.failed}});
+  metric(out, "switchboard_relay_connections", "gauge", "Connections open to other nodes for relayed requests.",
+         t.relay.connections);
+}
+
 // What each limit refused or dropped (docs/SECURITY.md has what the client sees for each).
 void render_limits(std::string& out, const engine::server::traffic& t, realtime::server& rt) {
   sio::server& io = rt.io();
@@ -79,6 +97,7 @@ void render_limits(std::string& out, const engine::server::traffic& t, realtime:
   metric(out, "switchboard_pre_auth_timeouts_total", "counter",
          "Sessions closed for not authenticating within limits.pre_auth_timeout.", t.pre_auth_timeouts);
   metric(out, "switchboard_probe_abuse_total", "counter", "WebSocket upgrades closed for a repeated 2probe.", t.probe_abuse);
+  render_relay(out, t);
   metric(out, "switchboard_unauthenticated_sessions", "gauge", "Engine.IO sessions not yet authenticated.",
          io.engine().unauthenticated_sessions());
   metric(out, "switchboard_unauthenticated_bytes", "gauge", "Bytes held by sessions not yet authenticated.",

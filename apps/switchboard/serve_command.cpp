@@ -83,6 +83,7 @@ void serve(const config& c) {
   realtime::options options;
   if (cluster_node) options.sio.adapter_factory = cluster_node->make_factory();
   options.sio.engine.cors.origins = c.cors.origins;
+  const auto directory = cluster_node ? relay_polling(c, *cluster_node, options.sio.engine) : nullptr;
   apply_limits(c, options.sio);
   options.auth = users;
   options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
@@ -111,6 +112,7 @@ void serve(const config& c) {
                                             c.api.keys, realtime_server->workers()));
   http.start();
   releases->start();
+  if (directory) directory->advertise(advertised_address(c, http.port()));
 
   const std::string scheme = c.tls.cert.empty() ? "http" : "https";
   const std::string url = scheme + "://" + c.server.address + ":" + std::to_string(http.port()) + "/";
@@ -123,8 +125,9 @@ void serve(const config& c) {
 
   const int signal = stop.wait();
   log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  if (directory) directory->withdraw();  // the other nodes stop relaying here: their clients reconnect
   const std::size_t left = realtime_server->stop(drain_time);  // every client told "server shutting down"
-  if (cluster_node) cluster_node->close();
+  if (cluster_node) stop_cluster(*cluster_node);
   releases->stop();
   http.stop();
   log::info("stopped", {{"sessions_left", left}});

@@ -24,6 +24,7 @@ struct run_options {
   std::size_t handshake_concurrency = 200;
   std::size_t emit_connections = 8;
   std::size_t payload_bytes = 100;
+  std::string user_prefix = "u";  // users are <prefix><n>: several generators on one cluster keep theirs apart
   std::string jwt_secret;
   std::string api_key;
 };

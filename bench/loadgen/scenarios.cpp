@@ -162,14 +162,15 @@ asio::awaitable<json::object> fanout(const run_options& options, fleet_stats& st
 asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& stats, const bool& stop,
                                        transport over, double rate, bool random_user) {
   const interval whole(options);
+  const std::string& prefix = options.user_prefix;
   co_await open_fleet(options, {.count = options.connections, .over = over,
-                                .user = [](std::size_t i) { return "u" + std::to_string(i); }},
+                                .user = [&prefix](std::size_t i) { return prefix + std::to_string(i); }},
                       stats, stop);
   std::cerr << "connected " << stats.connected << " clients" << std::endl;
   std::mt19937_64 random(42);
   const auto users = options.connections;
   json::object run = co_await measured_emits(options, stats, rate, options.duration_seconds, [&](std::uint64_t n) {
-    return "u" + std::to_string(random_user ? random() % users : n % users);
+    return prefix + std::to_string(random_user ? random() % users : n % users);
   }, cross_node(options) ? 1 : 0);
   print_step(run);
   run["connect_phase"] = whole.figures();

@@ -1,15 +1,19 @@
 // Sessions in Redis: the hash <prefix>:session:<id> {user_id, created_at, expires_at, revoked},
 // the set <prefix>:user-sessions:<user_id> of a user's ids, and the stream (and channel)
-// <prefix>:revocations of revoked ids. One blocking hiredis connection
-// behind a mutex: calls come from the worker pool and the CLI, never from a loop thread.
+// <prefix>:revocations of revoked ids. Blocking hiredis connections behind a mutex: calls come
+// from the worker pool and the CLI, never from a loop thread. Every command touches one key, so
+// that a Redis Cluster takes them: each goes to the master of its key's slot (CLUSTER SLOTS, read
+// again after a MOVED), one connection per master. A single Redis refuses CLUSTER SLOTS.
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
+#include "slots.hpp"  // cluster/'s key slots and redirections, sans-I/O
 #include "switchboard/auth/error.hpp"
 #include "switchboard/auth/session_store.hpp"
 #include "switchboard/log/log.hpp"
@@ -31,8 +35,8 @@ struct redis_target {
   int db = 0;
 };
 
-redis_target parse_url(const std::string& url) {
-  const auto parsed = boost::urls::parse_uri(url);
+redis_target parse_url(std::string_view url) {
+  const auto parsed = boost::urls::parse_uri(url);  // one URL of the comma-separated list
   if (!parsed || parsed->scheme() != "redis") {
     throw std::invalid_argument("invalid Redis URL (not shown: it may hold a password): expected redis://[:password@]host[:port][/db]");
   }
@@ -48,6 +52,20 @@ redis_target parse_url(const std::string& url) {
     }
   }
   return t;
+}
+
+// `urls`: one, or several (the seeds of a Redis Cluster) separated by commas.
+std::vector<redis_target> parse_urls(std::string_view urls) {
+  std::vector<redis_target> out;
+  while (true) {
+    const auto comma = urls.find(',');
+    std::string_view url = urls.substr(0, comma);
+    while (!url.empty() && url.front() == ' ') url.remove_prefix(1);
+    while (!url.empty() && url.back() == ' ') url.remove_suffix(1);
+    out.push_back(parse_url(url));
+    if (comma == std::string_view::npos) return out;
+    urls.remove_prefix(comma + 1);
+  }
 }
 
 struct reply_deleter {
@@ -68,8 +86,8 @@ long long to_integer(const redisReply* r) {
 
 class redis_session_store final : public session_store {
  public:
-  redis_session_store(const std::string& url, std::string key_prefix)
-      : target_(parse_url(url)), prefix_(std::move(key_prefix)) {}
+  redis_session_store(const std::string& urls, std::string key_prefix)
+      : seeds_(parse_urls(urls)), prefix_(std::move(key_prefix)) {}
 
   std::error_code insert(const session_record& r) override {
     std::lock_guard lock(mutex_);
@@ -78,19 +96,18 @@ class redis_session_store final : public session_store {
     const std::string expires = std::to_string(r.expires_at.time_since_epoch().count());
     const std::string forget = std::to_string((r.expires_at + kept_after_expiry).time_since_epoch().count());
     const std::string user_key = user_sessions_key(r.user_id);
-    // One round trip: MULTI/EXEC pipelined, so a record never exists without its expiry.
-    const std::vector<std::vector<std::string>> commands = {
-        {"MULTI"},
-        {"HSET", key, "user_id", r.user_id, "created_at", created, "expires_at", expires, "revoked",
-         r.revoked ? "1" : "0"},
-        {"EXPIREAT", key, forget},
-        {"SADD", user_key, r.id},
-        {"EXPIREAT", user_key, forget},
-        {"EXEC"}};
-    auto replies = pipeline(commands);
-    if (replies.empty()) return errc::store_unavailable;
-    const auto& exec = replies.back();
-    return exec->type == REDIS_REPLY_ARRAY ? std::error_code() : failed("insert", exec.get());
+    // MULTI/EXEC per key, pipelined, so that a record never exists without its expiry; one key per
+    // transaction, as a Redis Cluster needs (the two keys live in different slots).
+    auto record = pipeline_on(key, {{"MULTI"},
+                                    {"HSET", key, "user_id", r.user_id, "created_at", created, "expires_at", expires,
+                                     "revoked", r.revoked ? "1" : "0"},
+                                    {"EXPIREAT", key, forget},
+                                    {"EXEC"}});
+    if (record.empty()) return errc::store_unavailable;
+    if (record.back()->type != REDIS_REPLY_ARRAY) return failed("insert", record.back().get());
+    auto index = pipeline_on(user_key, {{"MULTI"}, {"SADD", user_key, r.id}, {"EXPIREAT", user_key, forget}, {"EXEC"}});
+    if (index.empty()) return errc::store_unavailable;
+    return index.back()->type == REDIS_REPLY_ARRAY ? std::error_code() : failed("insert", index.back().get());
   }
 
   std::error_code find(std::string_view id, session_record& out) override {
@@ -117,24 +134,30 @@ class redis_session_store final : public session_store {
 
   std::error_code revoke(std::string_view id) override {
     std::lock_guard lock(mutex_);
-    // Only if the session exists, so that revoking an unknown id creates nothing. The revocation
-    // goes to the log that servers read (a stream, so that a server that was away reads it too)
-    // and to a channel for anyone else listening.
-    auto r = command({"EVAL",
-                      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
-                      "redis.call('HSET', KEYS[1], 'revoked', '1') "
-                      "redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'id', ARGV[1]) "
-                      "redis.call('PUBLISH', KEYS[2], ARGV[1]) "
-                      "return 1",
-                      "2", session_key(id), revocations_key(), std::string(id), std::to_string(revocations_kept)});
+    // Only if the session exists, so that revoking an unknown id creates nothing. Then the
+    // revocation goes to the log that servers read (a stream, so that a server that was away reads
+    // it too) and to a channel for anyone else listening. Separate commands: the keys live in
+    // different slots of a Redis Cluster. A failure after the first is reported, and revoking
+    // again completes it.
+    const std::string key = session_key(id);
+    auto r = command_on(key, {"EVAL",
+                              "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+                              "redis.call('HSET', KEYS[1], 'revoked', '1') return 1",
+                              "1", key});
     if (!r) return errc::store_unavailable;
     if (r->type != REDIS_REPLY_INTEGER) return failed("revoke", r.get());
-    return r->integer == 0 ? std::error_code(errc::session_unknown) : std::error_code();
+    if (r->integer == 0) return errc::session_unknown;
+    const std::string log = revocations_key();
+    auto logged = command_on(log, {"XADD", log, "MAXLEN", "~", std::to_string(revocations_kept), "*", "id", std::string(id)});
+    if (!logged) return errc::store_unavailable;
+    if (logged->type == REDIS_REPLY_ERROR) return failed("revoke", logged.get());
+    (void)command_on(log, {"PUBLISH", log, std::string(id)});  // a notice only: the stream is what servers read
+    return {};
   }
 
   std::error_code revocation_head(std::string& cursor) override {
     std::lock_guard lock(mutex_);
-    auto r = command({"XREVRANGE", revocations_key(), "+", "-", "COUNT", "1"});
+    auto r = command_on(revocations_key(), {"XREVRANGE", revocations_key(), "+", "-", "COUNT", "1"});
     if (!r) return errc::store_unavailable;
     if (r->type != REDIS_REPLY_ARRAY) return failed("revocation_head", r.get());
     cursor = r->elements == 0 ? "0-0" : entry_id(r->element[0]);
@@ -143,7 +166,8 @@ class redis_session_store final : public session_store {
 
   std::error_code revoked_after(std::string& cursor, std::vector<std::string>& ids) override {
     std::lock_guard lock(mutex_);
-    auto r = command({"XRANGE", revocations_key(), "(" + cursor, "+", "COUNT", std::to_string(revocations_per_read)});
+    auto r = command_on(revocations_key(),
+                        {"XRANGE", revocations_key(), "(" + cursor, "+", "COUNT", std::to_string(revocations_per_read)});
     if (!r) return errc::store_unavailable;
     if (r->type != REDIS_REPLY_ARRAY) return failed("revoked_after", r.get());
     for (std::size_t i = 0; i < r->elements; ++i) {
@@ -169,7 +193,8 @@ class redis_session_store final : public session_store {
   std::string user_sessions_key(std::string_view user) const { return prefix_ + ":user-sessions:" + std::string(user); }
 
   std::error_code find_locked(std::string_view id, session_record& out) {
-    auto r = command({"HGETALL", session_key(id)});
+    const std::string key = session_key(id);
+    auto r = command_on(key, {"HGETALL", key});
     if (!r) return errc::store_unavailable;
     if (r->type != REDIS_REPLY_ARRAY) return failed("find", r.get());
     if (r->elements == 0) return errc::session_unknown;
@@ -187,46 +212,141 @@ class redis_session_store final : public session_store {
   }
 
   std::error_code members(const std::string& key, std::vector<std::string>& ids) {
-    auto r = command({"SMEMBERS", key});
+    auto r = command_on(key, {"SMEMBERS", key});
     if (!r) return errc::store_unavailable;
     if (r->type != REDIS_REPLY_ARRAY) return failed("list", r.get());
     for (std::size_t i = 0; i < r->elements; ++i) ids.emplace_back(r->element[i]->str, r->element[i]->len);
     return {};
   }
 
+  // SCAN on every master (one, on a single Redis).
   std::error_code scan_ids(std::vector<std::string>& ids) {
     const std::string pattern = prefix_ + ":session:*";
     const std::size_t id_offset = pattern.size() - 1;
-    std::string cursor = "0";
-    do {
-      auto r = command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-      if (!r) return errc::store_unavailable;
-      if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) return failed("list", r.get());
-      cursor.assign(r->element[0]->str, r->element[0]->len);
-      const redisReply* keys = r->element[1];
-      for (std::size_t i = 0; i < keys->elements; ++i) {
-        ids.emplace_back(keys->element[i]->str + id_offset, keys->element[i]->len - id_offset);
-      }
-    } while (cursor != "0");
+    if (!read_topology()) return errc::store_unavailable;
+    for (const auto& node : masters()) {
+      std::string cursor = "0";
+      do {
+        auto replies = pipeline(node, {{"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}});
+        if (replies.empty()) return errc::store_unavailable;
+        const redisReply* r = replies.front().get();
+        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) return failed("list", r);
+        cursor.assign(r->element[0]->str, r->element[0]->len);
+        const redisReply* keys = r->element[1];
+        for (std::size_t i = 0; i < keys->elements; ++i) {
+          ids.emplace_back(keys->element[i]->str + id_offset, keys->element[i]->len - id_offset);
+        }
+      } while (cursor != "0");
+    }
     return {};
   }
 
-  reply_ptr command(const std::vector<std::string>& args) {
-    auto replies = pipeline({args});
+  // ---- where each key goes ----
+
+  using node = cluster::detail::node_address;
+
+  // Which master serves each slot, from CLUSTER SLOTS; a single Redis (which refuses it) serves
+  // them all. Read on first use and again after a MOVED; false when no seed answers.
+  bool read_topology(bool again = false) {
+    if (topology_read_ && !again) return true;
+    for (const auto& seed : seeds_) {
+      const node at{seed.host, static_cast<std::uint16_t>(seed.port)};
+      auto replies = pipeline(at, {{"CLUSTER", "SLOTS"}});
+      if (replies.empty()) continue;
+      const redisReply* r = replies.front().get();
+      slot_ranges_.clear();
+      if (r->type == REDIS_REPLY_ERROR) {  // "cluster support disabled": one Redis
+        single_ = at;
+      } else if (r->type == REDIS_REPLY_ARRAY) {
+        single_.reset();
+        for (std::size_t i = 0; i < r->elements; ++i) {
+          const redisReply* range = r->element[i];
+          if (range->type != REDIS_REPLY_ARRAY || range->elements < 3) continue;
+          const redisReply* master = range->element[2];
+          if (master->type != REDIS_REPLY_ARRAY || master->elements < 2) continue;
+          std::string host(master->element[0]->str, master->element[0]->len);
+          if (host.empty()) host = at.host;
+          slot_ranges_.push_back({static_cast<std::uint16_t>(range->element[0]->integer),
+                                  static_cast<std::uint16_t>(range->element[1]->integer),
+                                  node{host, static_cast<std::uint16_t>(master->element[1]->integer)}});
+        }
+      } else {
+        continue;
+      }
+      topology_read_ = true;
+      return true;
+    }
+    return false;
+  }
+
+  std::optional<node> owner_of(std::string_view key) const {
+    if (single_) return single_;
+    const std::uint16_t slot = cluster::detail::key_slot(key);
+    for (const auto& range : slot_ranges_) {
+      if (slot >= range.first && slot <= range.last) return range.owner;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<node> masters() const {
+    if (single_) return {*single_};
+    std::vector<node> out;
+    for (const auto& range : slot_ranges_) {
+      if (std::find(out.begin(), out.end(), range.owner) == out.end()) out.push_back(range.owner);
+    }
+    return out;
+  }
+
+  // Runs `commands` on the master of `key`'s slot. A MOVED (the slot went elsewhere) reads the
+  // topology again and runs them once more there; an ASK runs them once at the node it names.
+  std::vector<reply_ptr> pipeline_on(std::string_view key, std::vector<std::vector<std::string>> commands) {
+    if (!read_topology()) return {};
+    const auto owner = owner_of(key);
+    if (!owner) return {};
+    auto replies = pipeline(*owner, commands);
+    const auto redirect = redirection_in(replies);
+    if (!redirect) return replies;
+    if (redirect->ask) {
+      commands.insert(commands.begin(), {"ASKING"});
+      auto asked = pipeline(redirect->to, commands);
+      if (!asked.empty()) asked.erase(asked.begin());
+      return asked;
+    }
+    if (!read_topology(true)) return {};
+    const auto moved_to = owner_of(key);
+    return moved_to ? pipeline(*moved_to, commands) : std::vector<reply_ptr>{};
+  }
+
+  reply_ptr command_on(std::string_view key, std::vector<std::string> args) {
+    auto replies = pipeline_on(key, {std::move(args)});
     return replies.empty() ? nullptr : std::move(replies.front());
   }
 
-  // Sends every command, then reads every reply; empty when the connection failed (it is dropped
-  // and made again on the next call).
-  std::vector<reply_ptr> pipeline(const std::vector<std::vector<std::string>>& commands) {
-    if (!connect()) return {};
-    for (const auto& args : commands) append(args);
+  // A MOVED or ASK among the replies (inside MULTI it is the queued command's answer).
+  static std::optional<cluster::detail::redirection> redirection_in(const std::vector<reply_ptr>& replies) {
+    for (const auto& r : replies) {
+      if (r->type != REDIS_REPLY_ERROR) continue;
+      if (auto redirect = cluster::detail::parse_redirection(std::string_view(r->str, r->len))) return redirect;
+    }
+    return std::nullopt;
+  }
+
+  // Sends every command to `at`, then reads every reply; empty when the connection failed (it is
+  // dropped and made again on the next call).
+  std::vector<reply_ptr> pipeline(const node& at, const std::vector<std::vector<std::string>>& commands) {
+    redisContext* c = connection(at);
+    if (!c) {
+      topology_read_ = false;  // a master may have failed over: ask again next time
+      return {};
+    }
+    for (const auto& args : commands) append(c, args);
     std::vector<reply_ptr> replies;
     for (std::size_t i = 0; i < commands.size(); ++i) {
       void* raw = nullptr;
-      if (redisGetReply(context_.get(), &raw) != REDIS_OK) {
-        log::warn("session store: Redis connection lost", {{"redis", address()}, {"error", context_->errstr}});
-        context_.reset();
+      if (redisGetReply(c, &raw) != REDIS_OK) {
+        log::warn("session store: Redis connection lost", {{"redis", address(at)}, {"error", c->errstr}});
+        contexts_.erase(at);
+        topology_read_ = false;
         return {};
       }
       replies.emplace_back(static_cast<redisReply*>(raw));
@@ -234,45 +354,41 @@ class redis_session_store final : public session_store {
     return replies;
   }
 
-  void append(const std::vector<std::string>& args) {
+  static void append(redisContext* c, const std::vector<std::string>& args) {
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     for (const auto& a : args) {
       argv.push_back(a.data());
       lengths.push_back(a.size());
     }
-    redisAppendCommandArgv(context_.get(), static_cast<int>(args.size()), argv.data(), lengths.data());
+    redisAppendCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data());
   }
 
-  bool connect() {
-    if (context_) return true;
-    context_.reset(redisConnectWithTimeout(target_.host.c_str(), target_.port, connect_timeout));
-    if (!context_ || context_->err) {
-      log::warn("session store: cannot connect to Redis",
-                {{"redis", address()}, {"error", context_ ? context_->errstr : "out of memory"}});
-      context_.reset();
-      return false;
+  // The connection to `at`, made (with AUTH and SELECT as the first seed's URL says) if needed.
+  redisContext* connection(const node& at) {
+    if (const auto it = contexts_.find(at); it != contexts_.end()) return it->second.get();
+    std::unique_ptr<redisContext, context_deleter> c(redisConnectWithTimeout(at.host.c_str(), at.port, connect_timeout));
+    if (!c || c->err) {
+      log::warn("session store: cannot connect to Redis", {{"redis", address(at)}, {"error", c ? c->errstr : "out of memory"}});
+      return nullptr;
     }
-    redisSetTimeout(context_.get(), command_timeout);
+    redisSetTimeout(c.get(), command_timeout);
+    const redis_target& credentials = seeds_.front();
     std::vector<std::vector<std::string>> setup;
-    if (!target_.password.empty()) setup.push_back({"AUTH", target_.password});
-    if (target_.db != 0) setup.push_back({"SELECT", std::to_string(target_.db)});
+    if (!credentials.password.empty()) setup.push_back({"AUTH", credentials.password});
+    if (credentials.db != 0) setup.push_back({"SELECT", std::to_string(credentials.db)});
     for (const auto& args : setup) {
-      append(args);
+      append(c.get(), args);
       void* raw = nullptr;
-      if (redisGetReply(context_.get(), &raw) != REDIS_OK) {
-        context_.reset();
-        return false;
-      }
+      if (redisGetReply(c.get(), &raw) != REDIS_OK) return nullptr;
       reply_ptr r(static_cast<redisReply*>(raw));
       if (r->type == REDIS_REPLY_ERROR) {
         log::warn("session store: Redis refused a command",
                   {{"command", args.front()}, {"error", std::string_view(r->str, r->len)}});
-        context_.reset();
-        return false;
+        return nullptr;
       }
     }
-    return true;
+    return contexts_.emplace(at, std::move(c)).first->second.get();
   }
 
   std::error_code failed(std::string_view what, const redisReply* r) {
@@ -281,12 +397,20 @@ class redis_session_store final : public session_store {
     return errc::store_unavailable;
   }
 
-  std::string address() const { return target_.host + ":" + std::to_string(target_.port); }
+  static std::string address(const node& at) { return at.host + ":" + std::to_string(at.port); }
 
-  redis_target target_;
-  std::string prefix_;
-  std::mutex mutex_;
-  std::unique_ptr<redisContext, context_deleter> context_;
+  const std::vector<redis_target> seeds_;
+  const std::string prefix_;
+  std::mutex mutex_;  // guards everything below
+  std::map<node, std::unique_ptr<redisContext, context_deleter>> contexts_;
+  bool topology_read_ = false;
+  std::optional<node> single_;            // a single Redis: it serves every key
+  struct slot_range {
+    std::uint16_t first = 0;
+    std::uint16_t last = 0;
+    node owner;
+  };
+  std::vector<slot_range> slot_ranges_;  // a Redis Cluster: the master of each range of slots
 };
 
 }  // namespace

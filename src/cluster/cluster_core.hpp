@@ -42,6 +42,13 @@ struct redis_cluster::core : std::enable_shared_from_this<redis_cluster::core> {
   void publish(std::string channel, std::string payload, std::function<void(bool sent)> sent = {},
                bool sharded = false);
 
+  // A command on the key argv[1]: on the master of its slot with the sharded protocol (Redis
+  // Cluster or one Redis), else on the publisher.
+  void command(std::vector<std::string> argv, reply_handler handler) {
+    if (shards) return shards->command(std::move(argv), std::move(handler));
+    publisher.command(std::move(argv), std::move(handler));
+  }
+
   // Whether messages can be published now (known down: a broadcast says so at once).
   bool reachable() const noexcept { return shards ? shards->connected() : publisher.connected(); }
 
@@ -62,6 +69,10 @@ struct redis_cluster::core : std::enable_shared_from_this<redis_cluster::core> {
   std::unordered_map<std::string, std::weak_ptr<node>> nodes_;
   std::atomic<bool> publish_failing_{false};
 };
+
+// redis_cluster::directory()'s (node_directory.cpp).
+std::shared_ptr<node_directory> make_node_directory(std::shared_ptr<redis_cluster::core> core,
+                                                    node_directory_options options);
 
 // A request this node waits answers for. Lives on the node's strand only.
 struct pending_request {

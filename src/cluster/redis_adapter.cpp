@@ -160,6 +160,12 @@ void redis_cluster::start() {
 }
 
 void redis_cluster::close() {
+  std::shared_ptr<node_directory> directory;
+  {
+    std::lock_guard lock(directory_mutex_);
+    directory = directory_;
+  }
+  if (directory) directory->withdraw();
   if (core_->shards) core_->shards->close();
   core_->publisher.close();
   core_->subscriber.close();
@@ -204,6 +210,12 @@ void redis_cluster::all_rooms(const std::string& nsp, std::function<void(std::er
     return;
   }
   n->all_rooms(std::move(done));
+}
+
+std::shared_ptr<node_directory> redis_cluster::directory(node_directory_options options) {
+  std::lock_guard lock(directory_mutex_);
+  if (!directory_) directory_ = make_node_directory(core_, options);
+  return directory_;
 }
 
 std::string redis_cluster::uid(const std::string& nsp) const {

@@ -54,7 +54,9 @@ void shard_router::refresh() {
     probe_.reset();
   }
   refreshing_ = true;
-  auto on_reply = [self = shared_from_this()](std::error_code ec, redis_reply reply) {
+  auto on_reply = [weak = weak_from_this()](std::error_code ec, redis_reply reply) {
+    const auto self = weak.lock();
+    if (!self) return;
     asio::post(self->strand_, [self, ec, reply = std::move(reply)]() mutable {
       self->refreshing_ = false;
       if (self->closed_) return;
@@ -88,8 +90,10 @@ void shard_router::refresh() {
   // No master is up: a seed, each in turn, answers once it is connected.
   const auto& seed = seeds_[next_seed_++ % seeds_.size()];
   probe_ = std::make_unique<redis_connection>(strand_, seed, options_);
-  probe_->on_state([self = shared_from_this(), on_reply](bool up, std::string_view) {
-    if (!up) return;
+  // Weak: the probe belongs to the router, and a closed router keeps its last probe.
+  probe_->on_state([weak = weak_from_this(), on_reply](bool up, std::string_view) {
+    const auto self = weak.lock();
+    if (!up || !self) return;
     asio::post(self->strand_, [self, on_reply] {
       if (self->probe_) self->probe_->command({"CLUSTER", "SHARDS"}, on_reply);
     });
@@ -181,14 +185,17 @@ void shard_router::update_state() {
 // ---- commands ----
 
 void shard_router::spublish(std::string channel, std::string payload, reply_handler handler) {
-  asio::dispatch(strand_, [self = shared_from_this(), channel = std::move(channel), payload = std::move(payload),
-                           handler = std::move(handler)]() mutable {
-    self->send(std::move(channel), std::move(payload), std::move(handler), false);
+  command({"SPUBLISH", std::move(channel), std::move(payload)}, std::move(handler));
+}
+
+void shard_router::command(std::vector<std::string> argv, reply_handler handler) {
+  asio::dispatch(strand_, [self = shared_from_this(), argv = std::move(argv), handler = std::move(handler)]() mutable {
+    self->send(std::move(argv), std::move(handler), false);
   });
 }
 
-void shard_router::send(std::string channel, std::string payload, reply_handler handler, bool retried) {
-  const node_address* owner = topology_ ? topology_->master_of(key_slot(channel)) : nullptr;
+void shard_router::send(std::vector<std::string> argv, reply_handler handler, bool retried) {
+  const node_address* owner = topology_ && argv.size() > 1 ? topology_->master_of(key_slot(argv[1])) : nullptr;
   if (!owner || closed_) {
     if (handler) {
       asio::post(strand_, [handler = std::move(handler)] { handler(redis_errc::disconnected, {}); });
@@ -196,23 +203,25 @@ void shard_router::send(std::string channel, std::string payload, reply_handler 
     return;
   }
   const node_address asked = *owner;
+  auto resend = argv;  // kept for a redirection
+  // Weak: the handler waits in a connection the router owns; a closed router must not keep itself.
   link_to(asked).publisher->command(
-      {"SPUBLISH", channel, payload},
-      [self = shared_from_this(), channel, payload, handler = std::move(handler), retried, asked](
-          std::error_code ec, redis_reply reply) mutable {
+      std::move(argv), [weak = weak_from_this(), argv = std::move(resend), handler = std::move(handler), retried,
+                        asked](std::error_code ec, redis_reply reply) mutable {
         const auto moved = !ec && reply.is_error() ? parse_redirection(reply.str) : std::nullopt;
-        if (!moved || retried) {
+        const auto self = weak.lock();
+        if (!moved || retried || !self) {
           if (handler) handler(ec, std::move(reply));
           return;
         }
-        asio::post(self->strand_, [self, channel = std::move(channel), payload = std::move(payload),
-                                   handler = std::move(handler), moved = *moved, asked]() mutable {
+        asio::post(self->strand_, [self, argv = std::move(argv), handler = std::move(handler), moved = *moved,
+                                   asked]() mutable {
           node_address to = moved.to;
           if (to.host.empty()) to.host = asked.host;
-          // The slot has moved (or is moving): the next publish goes there, and so do its channels.
+          // The slot has moved (or is moving): the next command goes there, and so do its channels.
           auto& target = self->link_to(to);
           if (moved.ask) target.publisher->command({"ASKING"}, {});
-          target.publisher->command({"SPUBLISH", channel, payload}, std::move(handler));
+          target.publisher->command(std::move(argv), std::move(handler));
           self->refresh();
         });
       });

@@ -36,6 +36,9 @@ class shard_router : public std::enable_shared_from_this<shard_router> {
 
   // SPUBLISH on the channel's master; a MOVED is followed once, after the topology is read again.
   void spublish(std::string channel, std::string payload, reply_handler handler);
+  // A command on the master of its first argument's slot (a key, a channel); a MOVED or ASK is
+  // followed once, as for spublish.
+  void command(std::vector<std::string> argv, reply_handler handler);
   // PUBSUB SHARDNUMSUB of the channel on its master: how many subscribe to it (0 when unknown).
   void shard_subscribers(std::string channel, std::function<void(std::size_t)> done);
   void ssubscribe(std::vector<std::string> channels);
@@ -58,7 +61,7 @@ class shard_router : public std::enable_shared_from_this<shard_router> {
   master& link_to(const node_address& address);
   redis_endpoint endpoint_of(const node_address& address) const;
   void update_state();
-  void send(std::string channel, std::string payload, reply_handler handler, bool retried);
+  void send(std::vector<std::string> argv, reply_handler handler, bool retried);
   void schedule_refresh(std::chrono::milliseconds after);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;

@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "query.hpp"
 #include "request_decision.hpp"
+#include "relay.hpp"
 #include "session_id.hpp"
 #include "server_state.hpp"
 #include "session_impl.hpp"
@@ -59,6 +60,12 @@ std::size_t handshake_cost(const http::request& req) noexcept {
 server::server(http::shard_pool& shards, options opts, std::shared_ptr<handler> h)
     : shards_(shards), state_(std::make_shared<detail::server_state>(std::move(opts), std::move(h), shards.size())) {
   if (shards_.size() > detail::max_shards) throw std::invalid_argument("engine: at most 64 shards");
+  if (const auto& directory = state_->opts.cluster.directory) {
+    if (!detail::valid_node_id(directory->node_id())) {
+      throw std::invalid_argument("engine: a node id is 1 to 16 characters of [A-Za-z0-9_-]");
+    }
+    relay_ = std::make_unique<http::relay_pool>(shards_, detail::relay_options_for(state_->opts));
+  }
   for (std::size_t i = 0; i < shards_.size(); ++i) registries_.push_back(std::make_unique<session_registry>());
 }
 
@@ -99,10 +106,12 @@ void server::on_request(http::exchange_ptr ex) {
     if (query.transport != transport_kind::polling) return ex->respond(detail::error_response(req, error_code::bad_request));
     return handshake(std::move(ex));
   }
-  const auto owner = detail::shard_of_session_id(*query.sid);
-  if (!owner || *owner >= shards_.size()) return ex->respond(detail::error_response(req, error_code::unknown_sid));
+  const auto owner = detail::owner_of_session_id(*query.sid);
+  if (!owner) return ex->respond(detail::error_response(req, error_code::unknown_sid));
+  if (owner->node != state_->node_id) return relay(std::move(ex), std::string(owner->node));
+  if (owner->shard >= shards_.size()) return ex->respond(detail::error_response(req, error_code::unknown_sid));
   // Hop to the shard that owns the session; the answer goes back through the exchange.
-  boost::asio::post(shards_.shard(*owner), [self = shared_from_this(), ex = std::move(ex), owner = *owner,
+  boost::asio::post(shards_.shard(owner->shard), [self = shared_from_this(), ex = std::move(ex), owner = owner->shard,
                                             sid = std::move(*query.sid), transport = query.transport]() mutable {
     auto s = self->find(owner, sid);
     if (!s) return ex->respond(detail::error_response(ex->req(), error_code::unknown_sid));
@@ -128,9 +137,11 @@ void server::on_websocket(http::websocket_upgrade_ptr upgrade) {
     return upgrade->refuse(detail::error_response(req, error_code::bad_request));
   }
   if (!query.sid) return handshake(std::move(upgrade));
-  const auto owner = detail::shard_of_session_id(*query.sid);
-  if (!owner || *owner >= shards_.size()) return upgrade->refuse(detail::error_response(req, error_code::unknown_sid));
-  boost::asio::post(shards_.shard(*owner), [self = shared_from_this(), upgrade = std::move(upgrade), owner = *owner,
+  const auto owner = detail::owner_of_session_id(*query.sid);
+  if (!owner) return upgrade->refuse(detail::error_response(req, error_code::unknown_sid));
+  if (owner->node != state_->node_id) return relay(std::move(upgrade), std::string(owner->node));
+  if (owner->shard >= shards_.size()) return upgrade->refuse(detail::error_response(req, error_code::unknown_sid));
+  boost::asio::post(shards_.shard(owner->shard), [self = shared_from_this(), upgrade = std::move(upgrade), owner = owner->shard,
                                             sid = std::move(*query.sid)]() mutable {
     auto s = self->find(owner, sid);
     if (!s) return upgrade->refuse(detail::error_response(upgrade->req(), error_code::unknown_sid));
@@ -219,7 +230,7 @@ void server::decide(std::size_t shard, const http::request& req, const boost::as
 
 void server::open_polling(const http::exchange_ptr& ex, const admission& a) {
   const std::size_t shard = ex->shard();
-  auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard), shard,
+  auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard, state_->node_id), shard,
                                           shards_.shard(shard), ex->req(), ex->remote(), a.client, a.cost,
                                           transport_kind::polling);
   register_session(s);
@@ -233,7 +244,7 @@ void server::open_polling(const http::exchange_ptr& ex, const admission& a) {
 
 void server::open_websocket(const http::websocket_upgrade_ptr& upgrade, const admission& a) {
   const std::size_t shard = upgrade->shard();
-  auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard), shard,
+  auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard, state_->node_id), shard,
                                           shards_.shard(shard), upgrade->req(), upgrade->remote(), a.client, a.cost,
                                           transport_kind::websocket);
   register_session(s);
@@ -273,7 +284,11 @@ server::traffic server::traffic_totals() const noexcept {
     total.refused_allow_request += t.refused_allow_request.load(relaxed);
     total.pre_auth_timeouts += t.pre_auth_timeouts.load(relaxed);
     total.probe_abuse += t.probe_abuse.load(relaxed);
+    total.relayed_requests += t.relayed_requests.load(relaxed);
+    total.relayed_upgrades += t.relayed_upgrades.load(relaxed);
+    total.relay_owner_gone += t.relay_owner_gone.load(relaxed);
   }
+  if (relay_) total.relay = relay_->stats();
   total.queued_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(queued, 0));
   return total;
 }

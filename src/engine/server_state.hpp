@@ -16,13 +16,14 @@ struct alignas(64) shard_traffic {
   std::atomic<std::int64_t> queued_bytes{0};  // gauge: bytes in the queues of this shard's sessions
   std::atomic<std::uint64_t> refused_address_sessions{0}, refused_handshake_rate{0}, refused_unauthenticated{0},
       refused_allow_request{0}, pre_auth_timeouts{0}, probe_abuse{0};
+  std::atomic<std::uint64_t> relayed_requests{0}, relayed_upgrades{0}, relay_owner_gone{0};
 };
 
 // Thread-safe: the options and handler never change; the rest are atomics or locked.
 struct server_state {
   server_state(options o, std::shared_ptr<engine::handler> h, std::size_t shards)
       : opts(std::move(o)), handler(std::move(h)), traffic(std::make_unique<shard_traffic[]>(shards)),
-        clients(opts.clients) {}
+        clients(opts.clients), node_id(opts.cluster.directory ? opts.cluster.directory->node_id() : std::string()) {}
 
   // Takes a place in the unauthenticated budget for a session holding `bytes`; false when over.
   bool acquire_unauthenticated(std::size_t bytes) noexcept {
@@ -44,6 +45,7 @@ struct server_state {
   const std::shared_ptr<engine::handler> handler;
   std::unique_ptr<shard_traffic[]> traffic;
   client_limiter clients;
+  const std::string node_id;  // this node's, in session ids; empty on a single node
   std::atomic<std::size_t> session_count{0};
   std::atomic<std::size_t> waiting_polls{0};
   std::atomic<std::size_t> unauthenticated_sessions{0};

@@ -9,12 +9,14 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <atomic>
 #include <optional>
+#include <sstream>
 
 #include "connection_limits.hpp"
 #include "linger.hpp"
 #include "router.hpp"
 #include "switchboard/http/server.hpp"
 #include "streams.hpp"
+#include "tunnel.hpp"
 #include "upgrade_session.hpp"
 
 namespace switchboard::http::detail {
@@ -61,6 +63,25 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     });
   }
 
+  // Connects to `target`, then hands the stream to a tunnel that sends `forwarded` first (and the
+  // bytes the client sent past it); or answers `if_unreachable`.
+  void post_tunnel(boost::asio::ip::tcp::endpoint target, request forwarded, response if_unreachable) {
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this(), target, forwarded = std::move(forwarded),
+                                               if_unreachable = std::move(if_unreachable)]() mutable {
+      auto owner = std::make_shared<boost::beast::tcp_stream>(self->stream_.get_executor());
+      owner->expires_after(tunnel_connect_timeout);
+      owner->async_connect(target, [self, owner, forwarded = std::move(forwarded),
+                                    if_unreachable = std::move(if_unreachable)](boost::beast::error_code ec) mutable {
+        if (ec) return self->do_write(std::move(if_unreachable), true);
+        std::ostringstream preamble;
+        preamble << forwarded;
+        const auto pending = self->buffer_.data();  // bytes the client sent past its request
+        preamble.write(static_cast<const char*>(pending.data()), static_cast<std::streamsize>(pending.size()));
+        std::make_shared<tunnel<Stream>>(std::move(self->stream_), std::move(*owner), self->slot_)->start(preamble.str());
+      });
+    });
+  }
+
   auto executor() { return stream_.get_executor(); }
   std::size_t shard() const noexcept { return shard_; }
   const boost::asio::ip::tcp::endpoint& remote() const noexcept { return remote_; }
@@ -68,6 +89,8 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
  private:
   class connection_exchange;
   class connection_upgrade;
+
+  static constexpr std::chrono::seconds tunnel_connect_timeout{2};
 
   std::chrono::milliseconds header_deadline() const noexcept {
     return std::min(options_.header_timeout, options_.idle_timeout);
@@ -236,6 +259,12 @@ class connection<Stream>::connection_upgrade final : public websocket_upgrade {
     if (answered_.exchange(true)) return;
     res.keep_alive(false);
     conn_->post_response(std::move(res));
+  }
+
+  void tunnel(boost::asio::ip::tcp::endpoint target, request forwarded, response if_unreachable) override {
+    if (answered_.exchange(true)) return;
+    if_unreachable.keep_alive(false);
+    conn_->post_tunnel(target, std::move(forwarded), std::move(if_unreachable));
   }
 
  private:

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "switchboard/cluster/messages.hpp"
+#include "switchboard/cluster/node_directory.hpp"
 #include "switchboard/cluster/redis_connection.hpp"
 #include "switchboard/sio/adapter.hpp"
 
@@ -152,6 +154,10 @@ class redis_cluster {
   /// The sharded protocol has no such request: there, this node's rooms only.
   void all_rooms(const std::string& nsp, std::function<void(std::error_code, std::set<std::string>)> done);
 
+  /// This process's entry in the directory of the cluster's nodes, for engine::options::cluster
+  /// (long-polling without sticky sessions); one per redis_cluster, made on the first call.
+  std::shared_ptr<node_directory> directory(node_directory_options options = {});
+
   /// The uid of the namespace's node, empty if none (logs, tests).
   std::string uid(const std::string& nsp) const;
   /// The counters and connection state, for /readyz and /metrics.
@@ -161,6 +167,8 @@ class redis_cluster {
 
  private:
   std::shared_ptr<core> core_;
+  std::mutex directory_mutex_;
+  std::shared_ptr<node_directory> directory_;  // guarded by directory_mutex_; made on first use
 };
 
 }  // namespace switchboard::cluster

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "switchboard/http/relay.hpp"
 #include "switchboard/http/types.hpp"
 
 namespace switchboard::engine {
@@ -117,6 +120,33 @@ class request_decision {
 using allow_request_handler =
     std::function<void(const http::request& req, const boost::asio::ip::tcp::endpoint& remote, request_decision decision)>;
 
+/// The nodes of a cluster, as the engine needs them for long-polling without sticky sessions:
+/// every session id starts with its owner node's id, and a request for another node's session
+/// (a polling GET or POST, a WebSocket upgrade) is relayed to that node. Implemented over Redis
+/// by cluster::redis_cluster::session_directory().
+class session_directory {
+ public:
+  virtual ~session_directory() = default;
+  /// This node's id: 1 to 16 characters of [A-Za-z0-9_-], the prefix of its session ids.
+  virtual const std::string& node_id() const noexcept = 0;
+  /// Where node `id` takes relayed requests; nullopt when no such node is alive. `found` runs
+  /// once, on any thread, never inside this call.
+  virtual void locate(const std::string& id,
+                      std::function<void(std::optional<boost::asio::ip::tcp::endpoint>)> found) = 0;
+};
+
+/// Sessions owned by other nodes: where they are, and the connections their requests go over.
+/// A request relayed to its owner carries the header `X-Switchboard-Relayed`, and is never relayed
+/// again: a session its owner does not know is `Session ID unknown`, as on a single node.
+/// Counters: traffic.relayed_requests, relayed_upgrades, relay_owner_gone, and the relay_pool's.
+struct cluster_options {
+  /// Empty: a single node, session ids carry no node id and nothing is relayed.
+  std::shared_ptr<session_directory> directory;
+  /// The relayed HTTP requests' connections. exchange_timeout is raised to ping_interval +
+  /// ping_timeout + 5 s when shorter: a polling GET is held up to ping_interval at its owner.
+  http::relay_options relay;
+};
+
 /// Everything an Engine.IO server is configured with.
 struct options {
   /// Where the server is mounted on the http::server.
@@ -146,6 +176,8 @@ struct options {
   /// Decides each handshake before its session exists; empty: every handshake that passes the
   /// limits is allowed.
   allow_request_handler allow_request;
+  /// Relaying to the other nodes of a cluster; off by default.
+  cluster_options cluster;
 };
 
 }  // namespace switchboard::engine

@@ -9,6 +9,7 @@
 
 #include "switchboard/engine/options.hpp"
 #include "switchboard/engine/session.hpp"
+#include "switchboard/http/relay.hpp"
 #include "switchboard/http/server.hpp"
 
 /// The Engine.IO v4 server: sessions over long-polling and WebSocket, upgrades, heartbeat, CORS
@@ -84,6 +85,10 @@ class server final : public http::route, public std::enable_shared_from_this<ser
     std::uint64_t refused_allow_request = 0;     ///< Handshakes refused by options::allow_request (403).
     std::uint64_t pre_auth_timeouts = 0;         ///< Sessions closed by unauthenticated.pre_auth_timeout.
     std::uint64_t probe_abuse = 0;               ///< Upgrades closed for a second "2probe".
+    std::uint64_t relayed_requests = 0;  ///< Polling requests for another node's session, relayed (cluster).
+    std::uint64_t relayed_upgrades = 0;  ///< WebSocket upgrades of another node's session, tunnelled.
+    std::uint64_t relay_owner_gone = 0;  ///< Requests for a node the directory does not know: Session ID unknown.
+    http::relay_stats relay;             ///< The relayed requests' connections and outcomes.
   };
   /// The traffic counters summed over the shards. Thread-safe.
   traffic traffic_totals() const noexcept;
@@ -112,10 +117,14 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   void register_session(std::shared_ptr<class session_impl> s);
   void unregister_session(const class session_impl& s);
   std::shared_ptr<class session_impl> find(std::size_t shard, const std::string& sid) const;
+  // A request for node `owner`'s session: to that node, or Session ID unknown when it is gone.
+  void relay(http::exchange_ptr ex, const std::string& owner);
+  void relay(http::websocket_upgrade_ptr upgrade, const std::string& owner);
 
   http::shard_pool& shards_;
   std::shared_ptr<detail::server_state> state_;
   std::vector<std::unique_ptr<session_registry>> registries_;  // one per shard, touched only there
+  std::unique_ptr<http::relay_pool> relay_;  // with options::cluster.directory only
 };
 
 }  // namespace switchboard::engine

@@ -70,6 +70,12 @@ class websocket_upgrade {
 
   /// Answers the upgrade request with an HTTP error and closes the connection.
   virtual void refuse(response res) = 0;
+
+  /// Hands the connection to another server (the cluster node that owns the session): sends it
+  /// `forwarded` (the upgrade request, as the route rewrote it), then passes bytes both ways
+  /// untouched until either side closes. When `target` cannot be reached within 2 s, the client is
+  /// answered `if_unreachable` and the connection closed.
+  virtual void tunnel(boost::asio::ip::tcp::endpoint target, request forwarded, response if_unreachable) = 0;
 };
 /// How an upgrade is handed to a route.
 using websocket_upgrade_ptr = std::shared_ptr<websocket_upgrade>;

@@ -6,7 +6,7 @@
 // on SIGTERM.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
@@ -188,12 +188,16 @@ describe("Redis stops and comes back", () => {
 describe("two switchboard nodes over a Redis Cluster with the sharded adapter", () => {
   let redisCluster;
   let nodes = [];
+  let seeds;
+  let sessionFlags;
   before(async () => {
     redisCluster = await startRedisCluster();
     const lines = 'adapter = "sharded"';
-    const seeds = redisCluster.urls.slice(0, 2).join(",");  // two seeds of six nodes: the rest is discovered
-    nodes = [await startServer("switchboard", ["serve", "--config", writeConfig("rc-a", seeds, lines)]),
-             await startServer("switchboard", ["serve", "--config", writeConfig("rc-b", seeds, lines)])];
+    seeds = redisCluster.urls.slice(0, 2).join(",");  // two seeds of six nodes: the rest is discovered
+    // Session tokens in the same Redis Cluster.
+    sessionFlags = ["--set", "auth.sessions=redis", "--set", `auth.redis=${seeds}`];
+    nodes = [await startServer("switchboard", ["serve", "--config", writeConfig("rc-a", seeds, lines), ...sessionFlags]),
+             await startServer("switchboard", ["serve", "--config", writeConfig("rc-b", seeds, lines), ...sessionFlags])];
     await waitUntil(async () => (await redisCluster.shardSubscribers("socket.io#/#")) === 2, 15000,
                     "both nodes on the namespace's channel");
   });
@@ -216,5 +220,43 @@ describe("two switchboard nodes over a Redis Cluster with the sharded adapter", 
     dora.disconnect();
     await waitUntil(async () => (await redisCluster.shardSubscribers("socket.io#/#user:dora#")) === 0, 5000,
                     "node A off dora's channel once she left");
+  });
+
+  it("take session tokens from the Redis Cluster: made by the CLI, accepted by either node, revoked on both", async () => {
+    const cli = (...args) => execFileSync(binary("switchboard"), [...args, "--config", configA, ...sessionFlags],
+                                          { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const created = spawnSync(binary("switchboard"), ["session", "create", "--user", "sam", "--ttl", "1h", "--config", configA,
+                                                      ...sessionFlags], { encoding: "utf8" });
+    assert.equal(created.status, 0, created.stderr);
+    const token = created.stdout.trim();
+    const id = /session ([0-9a-f]{16})/.exec(created.stderr)[1];
+    const sockets = [];
+    for (const node of nodes) {
+      const socket = io(node.base, { transports: ["websocket"], auth: { token }, reconnection: false, forceNew: true });
+      await once(socket, "connect");
+      sockets.push(socket);
+    }
+    assert.match(cli("session", "list", "--user", "sam"), new RegExp(id));
+    const ended = sockets.map((socket) => once(socket, "disconnect"));
+    cli("session", "revoke", id);
+    assert.deepEqual((await Promise.all(ended)).map(([reason]) => reason), ["io server disconnect", "io server disconnect"]);
+  });
+
+  it("have a user channel exactly for each connected user, gone with the user's last socket", async () => {
+    const [a, b] = nodes;
+    const users = () => redisCluster.shardChannels("socket.io#/#user:*");
+    const expect = (names) => waitUntil(async () => JSON.stringify(await users()) === JSON.stringify(names), 5000,
+                                        `user channels ${names}`);
+    await expect([]);
+    const ann = [await connectUser(a, "ann"), await connectUser(b, "ann")];  // one user on both nodes
+    const ben = await connectUser(b, "ben");
+    await expect(["socket.io#/#user:ann#", "socket.io#/#user:ben#"]);
+    assert.equal(await redisCluster.shardSubscribers("socket.io#/#user:ann#"), 2);
+    ann[0].disconnect();  // ann still has a socket on node B
+    await waitUntil(async () => (await redisCluster.shardSubscribers("socket.io#/#user:ann#")) === 1, 5000, "node A off ann's channel");
+    assert.deepEqual(await users(), ["socket.io#/#user:ann#", "socket.io#/#user:ben#"]);
+    ann[1].disconnect();
+    ben.disconnect();
+    await expect([]);
   });
 });

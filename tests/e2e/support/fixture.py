@@ -12,11 +12,16 @@ def start_server(command):
     # stderr goes to a file, not a pipe nobody reads: a chatty server must never block on it.
     log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+    # A program that logs to stdout (an example without log::configure) may log before it listens.
+    seen = ""
     line = proc.stdout.readline()
-    if not line.startswith("listening on "):
+    while line and not line.startswith("listening on "):
+        seen += line
+        line = proc.stdout.readline()
+    if not line:
         proc.kill()
         log.seek(0)
-        raise RuntimeError(f"{command[0]} did not start: {line}{log.read()}")
+        raise RuntimeError(f"{command[0]} did not start: {seen}{log.read()}")
     proc.log = log
     return proc, int(line.split()[-1])
 

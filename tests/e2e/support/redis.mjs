@@ -89,7 +89,8 @@ function ask(port, command) {
 // A throwaway Redis Cluster: `masters` masters with a replica each (redis-server on free loopback
 // ports, data and cluster bus, joined with `redis-cli --cluster create`), ready once every node says
 // cluster_state:ok. `urls` are the masters' and replicas' addresses; `shardSubscribers(channel)`
-// sums PUBSUB SHARDNUMSUB over every node (the channel's master is the one that counts).
+// sums PUBSUB SHARDNUMSUB over every node (the channel's master is the one that counts), and
+// `shardChannels(pattern)` lists the shard channels subscribed anywhere.
 export async function startRedisCluster(masters = 3) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "switchboard-redis-cluster-"));
   const nodes = [];
@@ -124,6 +125,15 @@ export async function startRedisCluster(masters = 3) {
         if (match) total += Number(match[1]);
       }
       return total;
+    },
+    // The union over every node of PUBSUB SHARDCHANNELS `pattern` (each channel lives on one master).
+    async shardChannels(pattern) {
+      const names = new Set();
+      for (const node of nodes) {
+        const lines = (await ask(node.port, `PUBSUB SHARDCHANNELS ${pattern}`)).split("\r\n");
+        for (let i = 0; i + 1 < lines.length; i++) if (lines[i].startsWith("$")) names.add(lines[i + 1]);
+      }
+      return [...names].sort();
     },
     async stop() {
       await Promise.all(nodes.map(async ({ child }) => {

@@ -1,10 +1,16 @@
-// Both session stores, through the same cases: SQLite in a scratch file, Redis started by the test.
+// Both session stores, through the same cases: SQLite in a scratch file, Redis started by the test,
+// and a Redis Cluster (3 masters, 3 replicas) shared by the cases, each with its own key prefix.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "slots.hpp"
+
+#include "../../support/eventually.hpp"
+#include "../../support/redis_cluster.hpp"
 #include "../../support/redis_server.hpp"
 #include "switchboard/auth/error.hpp"
 #include "switchboard/auth/session_store.hpp"
@@ -20,10 +26,25 @@ std::filesystem::path scratch_dir() {
   return dir;
 }
 
+// Started on first use, stopped at exit.
+test_support::redis_cluster& shared_cluster() {
+  static test_support::redis_cluster cluster;
+  return cluster;
+}
+
+// "redis://127.0.0.1:P1,redis://127.0.0.1:P2": two seeds of the cluster.
+std::string cluster_seeds() {
+  const auto ports = shared_cluster().ports();
+  return "redis://127.0.0.1:" + std::to_string(ports[0]) + ",redis://127.0.0.1:" + std::to_string(ports[1]);
+}
+
 class SessionStore : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
+    if (GetParam() == "redis_cluster") {
+      static int prefixes = 0;
+      store_ = auth::open_redis_session_store(cluster_seeds(), "test" + std::to_string(++prefixes));
+    } else if (GetParam() == "sqlite") {
       static int files = 0;
       file_ = scratch_dir() / ("sessions-" + std::to_string(++files) + ".db");
       std::filesystem::remove(file_);
@@ -44,8 +65,16 @@ class SessionStore : public ::testing::TestWithParam<std::string> {
       return all.str();
     }
     std::string dump;
-    const std::string cmd = "redis-cli -p " + std::to_string(redis_->port()) +
-                            " --no-raw EVAL \"local out = {} for _, k in ipairs(redis.call('KEYS', '*')) do "
+    const auto ports = redis_ ? std::vector<int>{redis_->port()} : shared_cluster().ports();
+    for (const int port : ports) dump += dump_of(port);
+    return dump;
+  }
+
+  // Every key of one Redis and the fields of its hashes, as redis-cli prints them.
+  static std::string dump_of(int port) {
+    std::string dump;
+    const std::string cmd = "redis-cli -p " + std::to_string(port) +
+                            " --no-raw EVAL_RO \"local out = {} for _, k in ipairs(redis.call('KEYS', '*')) do "
                             "out[#out+1] = k if redis.call('TYPE', k).ok == 'hash' then "
                             "for _, v in ipairs(redis.call('HGETALL', k)) do out[#out+1] = v end end end return out\" 0";
     FILE* pipe = popen(cmd.c_str(), "r");
@@ -144,7 +173,7 @@ TEST_P(SessionStore, CreatedSessionsKeepOnlyTheHashOfTheToken) {
   EXPECT_EQ(bytes.find(issued.token.substr(4)), std::string::npos) << "the token itself is stored";
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, SessionStore, ::testing::Values("sqlite", "redis"),
+INSTANTIATE_TEST_SUITE_P(Stores, SessionStore, ::testing::Values("sqlite", "redis", "redis_cluster"),
                          [](const auto& info) { return info.param; });
 
 TEST(SessionToken, HasItsFormatAndIsFreshEachTime) {
@@ -167,6 +196,41 @@ TEST(RedisSessionStore, ReportsAnOutageAndRecoversWhenRedisIsBack) {
   EXPECT_EQ(store->find("dd44", found), auth::errc::session_unknown);
   ASSERT_FALSE(store->insert(record("dd44", "9", t0)));
   EXPECT_FALSE(store->find("dd44", found));
+}
+
+TEST(RedisSessionStore, FindsItsSessionsAgainAfterAFailover) {
+  test_support::redis_cluster cluster;
+  const auto ports = cluster.ports();
+  const std::string key = "failover:session:ee55";
+  const int doomed = cluster.master_port_of(switchboard::cluster::detail::key_slot(key));
+  ASSERT_GT(doomed, 0);
+  const int seed = ports[0] == doomed ? ports[1] : ports[0];
+  auto store = auth::open_redis_session_store("redis://127.0.0.1:" + std::to_string(seed), "failover");
+  ASSERT_FALSE(store->insert(record("ee55", "9", t0)));
+  auth::session_record found;
+  ASSERT_FALSE(store->find("ee55", found));
+  // Replication is asynchronous: the record must have reached a replica before its master dies.
+  ASSERT_TRUE(switchboard::test::eventually(
+      [&] {
+        for (const int port : ports) {
+          if (port == doomed) continue;
+          const auto answer = test_support::redis_server::ask(port, "READONLY\r\nEXISTS " + key + "\r\n");
+          if (answer.find(":1") != std::string::npos) return true;
+        }
+        return false;
+      },
+      10s));
+
+  cluster.crash(doomed);
+  // Until the replica takes over, the store says it is unavailable (never that the session is unknown).
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  std::error_code ec;
+  while ((ec = store->find("ee55", found)) && std::chrono::steady_clock::now() < deadline) {
+    EXPECT_EQ(ec, auth::errc::store_unavailable);
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(found.user_id, "9");  // the replica had it
 }
 
 TEST(RedisSessionStore, RefusesABadUrl) {

@@ -16,7 +16,15 @@ void recording_handler::on_open(const sb::engine::session_ptr& s) {
   opened_.push_back(s);
 }
 
-void recording_handler::on_message(const sb::engine::session_ptr&, bool, std::string) {}
+void recording_handler::on_message(const sb::engine::session_ptr&, bool, std::string data) {
+  const std::lock_guard lock(mutex_);
+  messages_.push_back(std::move(data));
+}
+
+std::vector<std::string> recording_handler::messages() const {
+  const std::lock_guard lock(mutex_);
+  return messages_;
+}
 
 void recording_handler::on_close(const sb::engine::session_ptr& s, std::string_view reason) {
   const std::lock_guard lock(mutex_);

@@ -41,12 +41,14 @@ class recording_handler final : public sb::engine::handler {
 
   std::vector<std::weak_ptr<sb::engine::session>> opened() const;
   std::vector<closed> closes() const;
+  std::vector<std::string> messages() const;  // every session's, in order
   std::weak_ptr<sb::engine::session> find(const std::string& id) const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<std::weak_ptr<sb::engine::session>> opened_;
   std::vector<closed> closes_;
+  std::vector<std::string> messages_;
 };
 
 using switchboard::test::eventually;

@@ -8,6 +8,7 @@ sb_add_unit_test(engine_test
   unit/engine/limits_test.cpp
   unit/engine/lifetime_test.cpp
   unit/engine/query_test.cpp
+  unit/engine/relay_test.cpp
   unit/engine/queue_test.cpp
   LIBS switchboard::engine)
 target_include_directories(engine_test PRIVATE ${PROJECT_SOURCE_DIR}/src/engine)

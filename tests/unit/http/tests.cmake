@@ -3,6 +3,7 @@
 sb_add_unit_test(http_test
   unit/http/listen_addresses_test.cpp
   unit/http/peer_address_test.cpp
+  unit/http/relay_test.cpp
   unit/http/server_test.cpp
   unit/http/stop_signals_test.cpp
   unit/http/websocket_frames_test.cpp
