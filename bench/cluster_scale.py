@@ -9,7 +9,8 @@ its node through the REST API of the next node, so every event crosses the clust
 
 - Redis messages received per event, per node (switchboard_cluster_messages_received_total):
   the classic protocol sends every event to every other node; the sharded one to the user's node.
-- server CPU per event, per node (user + system time of the node processes over the run);
+- server CPU per event, per node: user + system time of the node processes while the events run,
+  less their idle rate (holding the connections: heartbeats), measured for 3 s before the events;
 - p99 delivery latency (the worst load generator's).
 
 Prints a Markdown table; JSON lines go to $BENCH_OUT/cluster-scale.jsonl. --smoke: tiny sizes,
@@ -24,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -33,6 +35,9 @@ OUT = os.environ.get("BENCH_OUT", os.path.join(BUILD, "bench-results"))
 SECRET = "bench-secret-bench-secret-bench-secret-0123456789abcdef"
 API_KEY = "bench-api-key-0123456789abcdef"
 TICKS = os.sysconf("SC_CLK_TCK")
+LOADGEN = os.environ.get("BENCH_LOADGEN", os.path.join(BUILD, "bin", "switchboard-bench"))
+IDLE_SECONDS = 3          # the idle cost of the connections, measured once all are connected
+EMIT_MARGIN_SECONDS = 3   # the generators connect at slightly different times (more with more connections)
 
 
 def free_port():
@@ -142,37 +147,61 @@ class Node:
             raise RuntimeError(f"a node exited with {self.proc.returncode}")
 
 
+def watch_connected(stream, done):
+    for line in stream:
+        if line.startswith("connected "):
+            done.set()
+
+
+def sample(nodes, redis):
+    return {"t": time.monotonic(), "cpu": [cpu_seconds(n.proc.pid) for n in nodes],
+            "received": [metric(n.port, "switchboard_cluster_messages_received_total") for n in nodes],
+            "redis_cpu": redis.cpu_seconds()}
+
+
 def run(nodes_count, adapter, clustered, args, workdir):
     redis = Redis(workdir, clustered)
     nodes = [Node(workdir, f"node{i}-{nodes_count}-{adapter}", redis.url, adapter) for i in range(nodes_count)]
     try:
-        received0 = [metric(n.port, "switchboard_cluster_messages_received_total") for n in nodes]
-        cpu0 = [cpu_seconds(n.proc.pid) for n in nodes]
-        redis_cpu0 = redis.cpu_seconds()
-        generators = []
+        generators, connected = [], []
         for i, node in enumerate(nodes):
             emit = nodes[(i + 1) % nodes_count]
-            generators.append(subprocess.Popen(
-                ["taskset", "-c", "1", os.path.join(BUILD, "bin", "switchboard-bench"), "cluster",
+            g = subprocess.Popen(
+                ["taskset", "-c", "1", LOADGEN, "cluster",
                  "--url", f"http://127.0.0.1:{node.port}", "--emit-url", f"http://127.0.0.1:{emit.port}",
                  "--kind", "switchboard", "--name", f"node{i}", "--server-pid", str(node.proc.pid),
                  "--connections", str(args.connections), "--rate", str(args.rate / nodes_count),
                  "--duration", str(args.duration), "--user-prefix", f"n{i}u",
+                 "--emit-delay", str(IDLE_SECONDS + EMIT_MARGIN_SECONDS + args.connections / 2000),
                  "--jwt-secret", SECRET, "--api-key", API_KEY],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            done = threading.Event()
+            threading.Thread(target=watch_connected, args=(g.stderr, done), daemon=True).start()
+            generators.append(g)
+            connected.append(done)
+        for done in connected:
+            if not done.wait(300):
+                raise RuntimeError("a load generator did not connect its clients")
+        # Every client connected, no event sent yet: the cost of holding the connections, then the events.
+        idle_start = sample(nodes, redis)
+        time.sleep(IDLE_SECONDS)
+        emits_start = sample(nodes, redis)
         results = []
         for g in generators:
             out, _ = g.communicate()
             if g.returncode != 0:
                 raise RuntimeError(f"a load generator exited with {g.returncode}")
             results.append(json.loads(out.strip().splitlines()[-1]))
-        received = [metric(n.port, "switchboard_cluster_messages_received_total") - r0 for n, r0 in zip(nodes, received0)]
-        cpu = [cpu_seconds(n.proc.pid) - c0 for n, c0 in zip(nodes, cpu0)]
-        redis_cpu = redis.cpu_seconds() - redis_cpu0
+        end = sample(nodes, redis)
     finally:
         for n in nodes:
             n.stop()
         redis.stop()
+    idle_rate = [(b - a) / (emits_start["t"] - idle_start["t"]) for a, b in zip(idle_start["cpu"], emits_start["cpu"])]
+    window = end["t"] - emits_start["t"]
+    cpu = [max(0.0, (c - b) - rate * window) for b, c, rate in zip(emits_start["cpu"], end["cpu"], idle_rate)]
+    received = [c - b for b, c in zip(emits_start["received"], end["received"])]
+    redis_cpu = end["redis_cpu"] - emits_start["redis_cpu"]
     events = sum(round(r["figures"]["sent_rate"] * r["figures"]["step_s"]) for r in results)
     delivered = sum(r["figures"]["delivered"] for r in results)
     p99 = max(r["figures"]["latency"].get("p99_ms", 0) for r in results)
@@ -185,6 +214,7 @@ def run(nodes_count, adapter, clustered, args, workdir):
         "cpu_us_per_event_cluster": sum(cpu) * 1e6 / max(events, 1),
         "redis_cpu_us_per_event": redis_cpu * 1e6 / max(events, 1),
         "p99_ms": p99,
+        "idle_cpu_percent_per_node": sum(idle_rate) / nodes_count * 100,
     }
 
 

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   app.add_option("--api-key", options.api_key, "REST emit API key");
   app.add_option("--connections", options.connections, "clients (fanout, users, idle, scale, polling, cluster)");
   app.add_option("--rate", options.rate, "events per second (users, scale, polling, cluster)");
+  app.add_option("--emit-delay", options.emit_delay_seconds,
+                 "seconds between the last connection and the first emit (cluster-scale measures the idle cost there)");
   app.add_option("--user-prefix", options.user_prefix, "users are PREFIX0, PREFIX1...: several generators on one cluster keep theirs apart");
   app.add_option("--fanout-rates", options.fanout_rates, "broadcast rates to step through (default: x1.5 from 5/s until saturation)")->delimiter(',')->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--step-seconds", options.step_seconds, "seconds per fanout rate");

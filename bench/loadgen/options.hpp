@@ -20,6 +20,7 @@ struct run_options {
   std::vector<double> fanout_rates; // broadcasts per second; empty: a geometric ramp until saturation
   double step_seconds = 5;          // each fanout rate
   double duration_seconds = 10;     // users, scale, polling
+  double emit_delay_seconds = 0;    // users, cluster: idle time between the connections and the emits
   std::size_t connect_total = 10000;
   std::size_t handshake_concurrency = 200;
   std::size_t emit_connections = 8;

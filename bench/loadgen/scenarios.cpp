@@ -167,6 +167,9 @@ asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& 
                                 .user = [&prefix](std::size_t i) { return prefix + std::to_string(i); }},
                       stats, stop);
   std::cerr << "connected " << stats.connected << " clients" << std::endl;
+  if (options.emit_delay_seconds > 0) {
+    co_await pause(std::chrono::milliseconds(std::llround(options.emit_delay_seconds * 1000)));
+  }
   std::mt19937_64 random(42);
   const auto users = options.connections;
   json::object run = co_await measured_emits(options, stats, rate, options.duration_seconds, [&](std::uint64_t n) {
