@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bench/cluster_scale.py [--smoke] [--nodes 2,4,6] [--connections N] [--rate R] [--duration S]
+"""bench/cluster_scale.py [--smoke] [--nodes 2,4,6] [--connections N] [--rate R | --rate-per-node R]
+       [--duration S] [--ping-interval 25s] [--configs one:classic,one:sharded,cluster:sharded]
 
 Random user-targeted events across N switchboard nodes (one shard each, all on CPU 0) over Redis,
 with the classic adapter and the sharded one, over one redis-server and (sharded) over a Redis
@@ -126,13 +127,14 @@ def ready(port):
 class Node:
     """A switchboard node with one shard on CPU 0."""
 
-    def __init__(self, workdir, name, redis_url, adapter):
+    def __init__(self, workdir, name, redis_url, adapter, ping_interval):
         self.log = open(os.path.join(workdir, f"{name}.log"), "w+")
         self.proc = subprocess.Popen(
             ["taskset", "-c", "0", os.path.join(BUILD, "bin", "switchboard"), "serve",
              "--config", os.path.join(ROOT, "bench", "switchboard.toml"), "--port", "0",
              "--set", f"server.data_dir={os.path.join(workdir, name)}", "--set", "server.threads=1",
-             "--set", f"cluster.redis={redis_url}", "--set", f"cluster.adapter={adapter}"],
+             "--set", f"cluster.redis={redis_url}", "--set", f"cluster.adapter={adapter}",
+             "--set", f"engine.ping_interval={ping_interval}"],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         match = re.search(r"listening on (\d+)", line)
@@ -160,8 +162,9 @@ def sample(nodes, redis):
 
 
 def run(nodes_count, adapter, clustered, args, workdir):
+    rate = args.rate_per_node * nodes_count if args.rate_per_node else args.rate
     redis = Redis(workdir, clustered)
-    nodes = [Node(workdir, f"node{i}-{nodes_count}-{adapter}", redis.url, adapter) for i in range(nodes_count)]
+    nodes = [Node(workdir, f"node{i}-{nodes_count}-{adapter}", redis.url, adapter, args.ping_interval) for i in range(nodes_count)]
     try:
         generators, connected = [], []
         for i, node in enumerate(nodes):
@@ -170,7 +173,7 @@ def run(nodes_count, adapter, clustered, args, workdir):
                 ["taskset", "-c", "1", LOADGEN, "cluster",
                  "--url", f"http://127.0.0.1:{node.port}", "--emit-url", f"http://127.0.0.1:{emit.port}",
                  "--kind", "switchboard", "--name", f"node{i}", "--server-pid", str(node.proc.pid),
-                 "--connections", str(args.connections), "--rate", str(args.rate / nodes_count),
+                 "--connections", str(args.connections), "--rate", str(rate / nodes_count),
                  "--duration", str(args.duration), "--user-prefix", f"n{i}u",
                  "--emit-delay", str(IDLE_SECONDS + EMIT_MARGIN_SECONDS + args.connections / 2000),
                  "--jwt-secret", SECRET, "--api-key", API_KEY],
@@ -199,7 +202,7 @@ def run(nodes_count, adapter, clustered, args, workdir):
         redis.stop()
     idle_rate = [(b - a) / (emits_start["t"] - idle_start["t"]) for a, b in zip(idle_start["cpu"], emits_start["cpu"])]
     window = end["t"] - emits_start["t"]
-    cpu = [max(0.0, (c - b) - rate * window) for b, c, rate in zip(emits_start["cpu"], end["cpu"], idle_rate)]
+    cpu = [max(0.0, (c - b) - idle * window) for b, c, idle in zip(emits_start["cpu"], end["cpu"], idle_rate)]
     received = [c - b for b, c in zip(emits_start["received"], end["received"])]
     redis_cpu = end["redis_cpu"] - emits_start["redis_cpu"]
     events = sum(round(r["figures"]["sent_rate"] * r["figures"]["step_s"]) for r in results)
@@ -215,6 +218,7 @@ def run(nodes_count, adapter, clustered, args, workdir):
         "redis_cpu_us_per_event": redis_cpu * 1e6 / max(events, 1),
         "p99_ms": p99,
         "idle_cpu_percent_per_node": sum(idle_rate) / nodes_count * 100,
+        "ping_interval": args.ping_interval, "rate": rate,
     }
 
 
@@ -224,7 +228,14 @@ def main():
     parser.add_argument("--nodes", default="2,4,6")
     parser.add_argument("--connections", type=int, default=5000, help="per node")
     parser.add_argument("--rate", type=float, default=2000, help="events per second, over the whole cluster")
+    parser.add_argument("--rate-per-node", type=float,
+                        help="events per second per node instead (the cluster's rate grows with it): each node "
+                             "then sees the same rate at every size, so its batching does not change with N")
     parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--ping-interval", default="25s",
+                        help="engine.ping_interval of the nodes: a heartbeat round inside the events' window adds to their CPU")
+    parser.add_argument("--configs", default="one:classic,one:sharded,cluster:sharded",
+                        help="Redis (one or cluster) and adapter pairs to run")
     args = parser.parse_args()
     if args.smoke:
         args.nodes, args.connections, args.rate, args.duration = "2", 20, 20, 1
@@ -233,22 +244,23 @@ def main():
     rows = []
     try:
         with open(os.path.join(OUT, "cluster-scale.jsonl"), "w") as jsonl:
-            for clustered, adapters in ((False, ("classic", "sharded")), (True, ("sharded",))):
-                for adapter in adapters:
-                    for n in [int(x) for x in args.nodes.split(",")]:
-                        row = run(n, adapter, clustered, args, workdir)
-                        print(json.dumps(row), file=jsonl, flush=True)
-                        print(f"== {row['redis']}, {adapter}, {n} nodes: {row['received_per_event_per_node']:.2f} "
-                              f"received/event/node, {row['cpu_us_per_event_per_node']:.1f} CPU us/event/node, "
-                              f"p99 {row['p99_ms']:.1f} ms", file=sys.stderr, flush=True)
-                        rows.append(row)
+            for config in args.configs.split(","):
+                redis_kind, adapter = config.split(":")
+                clustered = redis_kind == "cluster"
+                for n in [int(x) for x in args.nodes.split(",")]:
+                    row = run(n, adapter, clustered, args, workdir)
+                    print(json.dumps(row), file=jsonl, flush=True)
+                    print(f"== {row['redis']}, {adapter}, {n} nodes: {row['received_per_event_per_node']:.2f} "
+                          f"received/event/node, {row['cpu_us_per_event_per_node']:.1f} CPU us/event/node, "
+                          f"p99 {row['p99_ms']:.1f} ms", file=sys.stderr, flush=True)
+                    rows.append(row)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print("| Redis | adapter | nodes | connections | events | delivered | Redis msgs received per event, per node "
+    print("| Redis | adapter | nodes | connections | events/s | events | delivered | Redis msgs received per event, per node "
           "| CPU µs per event, per node | CPU µs per event, cluster | redis-server CPU µs per event | p99 ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['redis']} | {r['adapter']} | {r['nodes']} | {r['connections']:,} | {r['events']:,} | {r['delivered']:,} "
+        print(f"| {r['redis']} | {r['adapter']} | {r['nodes']} | {r['connections']:,} | {r['rate']:,.0f} | {r['events']:,} | {r['delivered']:,} "
               f"| {r['received_per_event_per_node']:.2f} | {r['cpu_us_per_event_per_node']:.1f} "
               f"| {r['cpu_us_per_event_cluster']:.1f} | {r['redis_cpu_us_per_event']:.1f} | {r['p99_ms']:.1f} |")
 

@@ -67,6 +67,8 @@ struct config {
   } auth;
   struct {
     std::map<std::string, std::string> keys;  // name -> key, for POST /api/v1/emit
+    std::size_t max_body = std::size_t{1} << 20;  // bytes of a POST /api/v1/emit body
+    std::size_t max_batch = 1000;                 // emits in one array
   } api;
   // What one client may hold or send (docs/SECURITY.md). The defaults are the layers' own.
   struct {
@@ -97,6 +99,12 @@ struct config {
     std::size_t pending_acks = 1024;  // per socket
     std::size_t parked_attachment_bytes = 1'000'000;
   } limits;
+  // The Engine.IO settings the Node server calls pingInterval, pingTimeout and maxHttpBufferSize.
+  struct {
+    std::chrono::milliseconds ping_interval{25'000};
+    std::chrono::milliseconds ping_timeout{20'000};
+    std::size_t max_payload = 1'000'000;  // bytes per POST body or WebSocket message
+  } engine;
   struct {
     std::size_t max_text = 2000;
   } chat;

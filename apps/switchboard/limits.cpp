@@ -5,6 +5,9 @@ namespace switchboard::app {
 void apply_limits(const config& c, sio::options& io) {
   const auto& l = c.limits;
   engine::options& e = io.engine;
+  e.ping_interval = c.engine.ping_interval;
+  e.ping_timeout = c.engine.ping_timeout;
+  e.max_payload = c.engine.max_payload;
   e.outbound.max_packets = l.outbound_packets;
   e.outbound.max_bytes = l.outbound_bytes;
   e.outbound.on_overflow = l.overflow == "drop" ? engine::overflow_policy::drop : engine::overflow_policy::close;

@@ -106,7 +106,7 @@ void serve(const config& c) {
   chat::install(*realtime_server, chat_store, {.max_text = c.chat.max_text});
   mount_routes(http, cluster_node.get());
   http.mount("/metrics", make_metrics_route(counters, realtime_server->io().engine(), http));
-  http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:"));
+  http.mount("/api/v1/emit", make_emit_api(c.api.keys, "user:", {.max_body = c.api.max_body, .max_batch = c.api.max_batch}));
   http.mount("/", make_demo_route(development ? mint_token(c, "demo", c.auth.demo_token_ttl) : std::string()));
   http.mount("/api/v1/chat/", make_chat_api(chat_store, std::make_shared<const auth::authenticator>(std::move(users)),
                                             c.api.keys, realtime_server->workers()));

@@ -3,7 +3,8 @@
 // or Node.js (node_server.mjs, the reference), official clients connect to both, and what is done
 // on one node must act on the other. The node/node pair checks the tests themselves. Every pair
 // runs with the classic protocol (createAdapter) and with the sharded one (createShardedAdapter,
-// SPUBLISH / SSUBSCRIBE with a channel per room), which has no all-rooms request.
+// SPUBLISH / SSUBSCRIBE with a channel per room), which has no all-rooms request. Over the Redis
+// Cluster, two switchboard nodes and a Node.js one also run as one cluster of three.
 //
 // The event contract both kinds of node implement, on "/" and "/custom" (every command is acked;
 // lists are sorted unless said otherwise):
@@ -118,6 +119,7 @@ async function received(inboxes, expected, protocol) {
 
 const disconnected = (socket) => new Promise((resolve) => socket.once("disconnect", resolve));
 const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byFrom = (a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0);
 
 function assertBinary(value, bytes) {
   assert.ok(Buffer.isBuffer(value) || value instanceof ArrayBuffer, `binary expected, got ${JSON.stringify(value)}`);
@@ -308,6 +310,99 @@ for (const protocol of protocols) for (const [kindA, kindB] of pairs) {
     });
   });
 }
+
+// Three nodes in one cluster over the Redis Cluster, as a deployment that adds switchboard nodes to
+// a Node.js one would run: A and B are switchboard, C is Node.js with createShardedAdapter. Each
+// request starts on each node in turn and must act on the other two.
+describe("switchboard nodes A and B with Node.js node C (sharded, Redis Cluster)", () => {
+  const protocol = "sharded, Redis Cluster";
+  const nodes = {};
+  const names = ["A", "B", "C"];
+  before(async () => {
+    [nodes.A, nodes.B, nodes.C] = await Promise.all([
+      startNode("switchboard", "A", protocol), startNode("switchboard", "B", protocol), startNode("node", "C", protocol)]);
+    await clusterHas(3, protocol);
+  });
+  after(async () => {
+    const stopped = await Promise.allSettled(Object.values(nodes).map((node) => node.stop()));
+    const failed = stopped.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+  });
+  const onEach = () => Promise.all(names.map((name) => connect(nodes[name])));
+  const roomOnNodes = (room, count) =>
+    waitUntil(async () => (await shardSubscribers(`socket.io#/#${room}#`, protocol)) === count, 5000,
+              `${count} node(s) on ${room}`);
+
+  it("a user's events reach the user's sockets, from every node, through the nodes that hold them only", async () => {
+    const [a1, b1, c1] = await onEach();
+    const [a2, c2] = await Promise.all([connect(nodes.A), connect(nodes.C)]);
+    // The user's room: `user:<id>` in the server, where only authentication may join it
+    // (socket.join refuses the prefix); this fixture has no authentication, so its clients join
+    // `user-<id>`, the same public room to the adapters.
+    await Promise.all([a2, c2].map((s) => s.emitWithAck("join", "user-u1")));
+    await roomOnNodes("user-u1", 2);
+    const inboxes = [a1, b1, c1, a2, c2].map(inbox);
+    for (const [socket, from] of [[a1, "A"], [b1, "B"], [c1, "C"]]) await socket.emitWithAck("broadcast", "user-u1", `from ${from}`);
+    const forU1 = [["from A"], ["from B"], ["from C"]];
+    await received(inboxes, [[], [], [], forU1, forU1], protocol);
+    const gone = disconnected(c2);
+    c2.disconnect();
+    await gone;
+    await roomOnNodes("user-u1", 1);
+    await b1.emitWithAck("broadcast", "user-u1", "after C left");
+    await arrived(inboxes[3], "after C left");
+  });
+
+  it("room broadcasts and except from each node reach the members on all three", async () => {
+    const members = await onEach();
+    const outsiders = await onEach();
+    await Promise.all(members.map((s) => s.emitWithAck("join", "hall")));
+    await members[1].emitWithAck("join", "hush");
+    await roomOnNodes("hall", 3);
+    const inboxes = [...members, ...outsiders].map(inbox);
+    for (const [i, socket] of outsiders.entries()) {
+      await socket.emitWithAck("broadcast-to", { rooms: ["hall"], except: ["hush"] }, `from ${names[i]}`);
+    }
+    const all = [["from A"], ["from B"], ["from C"]];
+    await received(inboxes, [all, [], all, [], [], []], protocol);
+  });
+
+  it("fetch, all-join and all-disconnect from each node act on the sockets of all three", async () => {
+    const sockets = await onEach();
+    await Promise.all(sockets.map((s) => s.emitWithAck("join", "crew3")));
+    const ids = sockets.map((s) => s.id).sort();
+    for (const socket of sockets) assert.deepEqual(await socket.emitWithAck("fetch", "crew3"), ids);
+    await sockets[2].emitWithAck("all-join", "crew3", "moved3");
+    for (const socket of sockets) {
+      await waitUntil(async () => (await socket.emitWithAck("rooms")).includes("moved3"), 5000, "moved3 everywhere");
+    }
+    const others = await onEach();
+    const reasons = Promise.all(sockets.map(disconnected));
+    await others[1].emitWithAck("all-disconnect", "moved3");
+    assert.deepEqual(await reasons, ["io server disconnect", "io server disconnect", "io server disconnect"]);
+    assert.ok(others.every((s) => s.connected));
+  });
+
+  it("server-side-emit-ack from each node gets the other two answers", async () => {
+    const sockets = await onEach();
+    for (const [i, socket] of sockets.entries()) {
+      const { answers, error } = await socket.emitWithAck("server-side-emit-ack", 5000, "cluster-ping", `x${i}`);
+      assert.equal(error, undefined);
+      assert.deepEqual(answers.sort(byFrom), names.filter((n) => n !== names[i]).map((from) => ({ pong: `x${i}`, from })));
+    }
+  });
+
+  it("broadcast-ack from each node collects the answers of clients on all three", async () => {
+    const sockets = await onEach();
+    await Promise.all(sockets.map((s) => s.emitWithAck("join", "asked3")));
+    for (const [i, socket] of sockets.entries()) socket.on("room-question", (q, reply) => reply(`${names[i]}:${q}`));
+    for (const socket of sockets) {
+      const { answers, error } = await socket.emitWithAck("broadcast-ack", "asked3", 5000, "q");
+      assert.equal(error, undefined);
+      assert.deepEqual(answers.map(([answer]) => answer).sort(), ["A:q", "B:q", "C:q"]);
+    }
+  });
+});
 
 for (const kind of emitterTargets) {
   describe(`@socket.io/redis-emitter to a ${label[kind]} node`, () => {

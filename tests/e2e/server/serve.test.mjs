@@ -80,7 +80,10 @@ describe("POST /api/v1/emit", () => {
     ["422 on a reserved event", { event: "disconnect", users: ["1"] }, apiKey, undefined, 422, "reserved_event"],
     ["422 without a target", { event: "x" }, apiKey, undefined, 422, "no_target"],
     ["422 on an unknown namespace", { event: "x", users: ["1"], namespace: "/nowhere" }, apiKey, undefined, 422, "unknown_namespace"],
-    ["413 on a body over the limit", { event: "x", users: ["1"], data: "y".repeat(70_000) }, apiKey, undefined, 413, null],
+    ["413 on a body over the limit", { event: "x", users: ["1"], data: "y".repeat(1_100_000) }, apiKey, undefined, 413, null],
+    ["400 on a body that is neither object nor array", null, apiKey, '"emit"', 400, "invalid_json"],
+    ["422 on an empty batch", [], apiKey, undefined, 422, "empty_batch"],
+    ["413 on a batch over api.max_batch", Array(1001).fill({ event: "x", users: ["1"] }), apiKey, undefined, 413, "batch_too_large"],
   ];
   for (const [name, body, key, raw, status, code] of cases) {
     it(name, async () => {
@@ -89,6 +92,32 @@ describe("POST /api/v1/emit", () => {
       if (code) assert.equal((await res.json()).error.code, code);
     });
   }
+
+  it("takes an array of emits: each is delivered or refused on its own, answered at its index", async () => {
+    const [s7, s8] = ["7", "8"].map((user) => io(server.base, { transports: ["websocket"], auth: { token: token(user) } }));
+    await Promise.all([once(s7, "connect"), once(s8, "connect")]);
+    const got7 = [];
+    const got8 = [];
+    s7.on("notice", (data) => got7.push(data));
+    s8.on("notice", (data) => got8.push(data));
+    const res = await emit([
+      { event: "notice", data: { n: 1 }, users: ["7"] },
+      { event: "disconnect", users: ["7"] },
+      { event: "notice", data: { n: 2 }, users: ["7", "8"] },
+      "not an object",
+      { event: "notice", users: ["8"], namespace: "/nowhere" },
+      { event: "notice", data: { n: 3 }, users: ["nobody"] },
+    ]);
+    assert.equal(res.status, 200);
+    const { results } = await res.json();
+    assert.deepEqual(results.map((r) => [r.status, r.recipients ?? r.error.code]), [
+      [202, 1], [422, "reserved_event"], [202, 2], [400, "invalid_json"], [422, "unknown_namespace"], [202, 0]]);
+    await waitUntil(() => got7.length === 2 && got8.length === 1, 5000, "the batch's events");
+    assert.deepEqual(got7, [{ n: 1 }, { n: 2 }], "in the batch's order");
+    assert.deepEqual(got8, [{ n: 2 }]);
+    s7.disconnect();
+    s8.disconnect();
+  });
 
   it("405 on another method", async () => {
     const res = await fetch(`${server.base}/api/v1/emit`, { headers: { Authorization: `Bearer ${apiKey}` } });

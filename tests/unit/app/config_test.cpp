@@ -39,6 +39,8 @@ TEST(Config, HasEmbeddedDefaults) {
   EXPECT_EQ(c.cluster.redis, "");
   EXPECT_EQ(c.cluster.key, "socket.io");
   EXPECT_EQ(c.cluster.request_timeout, 5000ms);
+  EXPECT_EQ(c.api.max_body, 1u << 20);
+  EXPECT_EQ(c.api.max_batch, 1000u);
 }
 
 TEST(Config, ReadsTheClusterSection) {
@@ -59,6 +61,22 @@ TEST(Config, ReadsTheClusterSection) {
   EXPECT_NE(error_of("[cluster]\nrequest_timeout = \"0s\"\n").find("cluster.request_timeout = \"0s\": expected a positive duration"),
             std::string::npos);
   EXPECT_NE(error_of("[cluster]\nkey = \"\"\n").find("cluster.key is empty"), std::string::npos);
+}
+
+TEST(Config, ReadsTheEngineSection) {
+  const auto defaults = load_config("", {}, {});
+  EXPECT_EQ(defaults.engine.ping_interval, 25s) << "the Node server's pingInterval";
+  EXPECT_EQ(defaults.engine.ping_timeout, 20s);
+  EXPECT_EQ(defaults.engine.max_payload, 1'000'000u) << "the Node server's maxHttpBufferSize";
+  const auto c = load_config(write_toml("[engine]\nping_interval = \"2m\"\nping_timeout = \"5s\"\nmax_payload = 65536\n"),
+                             {{"SWITCHBOARD_ENGINE_PING_TIMEOUT", "7s"}}, {});
+  EXPECT_EQ(c.engine.ping_interval, 2min);
+  EXPECT_EQ(c.engine.ping_timeout, 7s);
+  EXPECT_EQ(c.engine.max_payload, 65536u);
+  EXPECT_NE(error_of("[engine]\nping_interval = \"0s\"\n").find("engine.ping_interval = \"0s\": expected a positive duration"),
+            std::string::npos);
+  EXPECT_NE(error_of("[engine]\nmax_payload = 10\n").find("engine.max_payload = 10: expected an integer from 1024"),
+            std::string::npos);
 }
 
 TEST(Config, ReadsTheFileThenTheEnvironmentThenFlags) {
