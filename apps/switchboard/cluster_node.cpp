@@ -74,6 +74,12 @@ std::shared_ptr<cluster::node_directory> relay_polling(const config& c, cluster:
   auto directory = node.directory();
   engine.cluster.directory = directory;
   engine.cluster.relay.max_connections_per_target = c.cluster.relay_connections;
+  const bool loopback_only = c.server.address == "127.0.0.1" || c.server.address == "::1";
+  if (c.limits.connections_per_address != 0 && c.limits.exempt_addresses.empty() && !loopback_only) {
+    log::warn("cluster: the connections other nodes relay to this one count against limits.connections_per_address",
+              {{"hint", "list the nodes' network in limits.exempt_addresses"},
+               {"connections_per_address", std::to_string(c.limits.connections_per_address)}});
+  }
   return directory;
 }
 

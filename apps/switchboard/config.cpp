@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "duration.hpp"
+#include "switchboard/http/peer_address.hpp"
 
 extern char** environ;
 
@@ -209,6 +210,7 @@ const std::vector<setting>& settings() {
       integer("limits.handshakes_per_second", 0, 1'000'000, [](config& c) -> auto& { return c.limits.handshakes_per_second; }),
       integer("limits.handshake_burst", 1, 1'000'000, [](config& c) -> auto& { return c.limits.handshake_burst; }),
       boolean("limits.exempt_loopback", [](config& c) -> auto& { return c.limits.exempt_loopback; }),
+      list("limits.exempt_addresses", [](config& c) -> auto& { return c.limits.exempt_addresses; }),
       integer("limits.unauthenticated_sessions", 0, 10'000'000, [](config& c) -> auto& { return c.limits.unauthenticated_sessions; }),
       integer("limits.unauthenticated_bytes", 0, std::int64_t{1} << 40, [](config& c) -> auto& { return c.limits.unauthenticated_bytes; }),
       timeout("limits.pre_auth_timeout", [](config& c) -> auto& { return c.limits.pre_auth_timeout; }),
@@ -283,6 +285,11 @@ void check(const config& c) {
   if (c.cluster.key.empty()) throw config_error("cluster.key is empty: the Redis channels need a prefix (default \"socket.io\")");
   for (const auto& [name, key] : c.api.keys) {
     if (key.size() < 16) throw config_error("api.keys." + name + ": an API key needs at least 16 characters");
+  }
+  try {
+    (void)http::address_ranges::parse(c.limits.exempt_addresses);
+  } catch (const std::invalid_argument& e) {
+    throw config_error(std::string("limits.exempt_addresses: ") + e.what());
   }
 }
 

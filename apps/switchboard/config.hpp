@@ -88,6 +88,9 @@ struct config {
     std::size_t handshakes_per_second = 20;
     std::size_t handshake_burst = 100;
     bool exempt_loopback = true;
+    // Networks (CIDR or addresses) exempt like loopback: the cluster's nodes, whose relayed polling
+    // requests all come from their own address.
+    std::vector<std::string> exempt_addresses;
     // Engine.IO sessions whose client has not authenticated yet.
     std::size_t unauthenticated_sessions = 10'000;
     std::size_t unauthenticated_bytes = std::size_t{64} << 20;

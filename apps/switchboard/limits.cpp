@@ -15,6 +15,7 @@ void apply_limits(const config& c, sio::options& io) {
   e.clients.handshakes_per_second = static_cast<double>(l.handshakes_per_second);
   e.clients.handshake_burst = static_cast<double>(l.handshake_burst);
   e.clients.exempt_loopback = l.exempt_loopback;
+  e.clients.exempt_addresses = http::address_ranges::parse(l.exempt_addresses);  // checked by load_config
   e.clients.trust_proxy = c.server.trust_proxy;
   e.unauthenticated.max_sessions = l.unauthenticated_sessions;
   e.unauthenticated.max_bytes = l.unauthenticated_bytes;
@@ -33,6 +34,7 @@ void apply_limits(const config& c, http::server_options& http) {
   http.max_header_phase_connections = l.header_connections;
   http.header_timeout = l.header_timeout;
   http.exempt_loopback = l.exempt_loopback;
+  http.exempt_addresses = http::address_ranges::parse(l.exempt_addresses);
 }
 
 }  // namespace switchboard::app

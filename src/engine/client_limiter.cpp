@@ -34,7 +34,7 @@ boost::asio::ip::address client_address(const http::request& req, const boost::a
 
 bool client_limiter::limits(const boost::asio::ip::address& address) const noexcept {
   if (limits_.max_sessions_per_address == 0 && limits_.handshakes_per_second <= 0) return false;
-  return !(limits_.exempt_loopback && http::is_loopback(address));
+  return !(limits_.exempt_loopback && http::is_loopback(address)) && !limits_.exempt_addresses.contains(address);
 }
 
 client_limiter::stripe& client_limiter::stripe_of(const boost::asio::ip::address& address) {

@@ -31,8 +31,13 @@ struct counters {
 // admit() on the accept thread only; release() and leave_header_phase() from any thread.
 class connection_limits {
  public:
-  connection_limits(std::size_t total, std::size_t per_ip, std::size_t header_phase, bool exempt_loopback)
-      : max_total_(total), max_per_ip_(per_ip), max_header_phase_(header_phase), exempt_loopback_(exempt_loopback) {}
+  connection_limits(std::size_t total, std::size_t per_ip, std::size_t header_phase, bool exempt_loopback,
+                    address_ranges exempt = {})
+      : max_total_(total),
+        max_per_ip_(per_ip),
+        max_header_phase_(header_phase),
+        exempt_loopback_(exempt_loopback),
+        exempt_(std::move(exempt)) {}
 
   enum class refusal { none, total, per_ip, header_phase };
 
@@ -49,8 +54,9 @@ class connection_limits {
   const std::size_t max_per_ip_;
   const std::size_t max_header_phase_;
   const bool exempt_loopback_;  // loopback peers are not counted per address (a local proxy's)
+  const address_ranges exempt_;
   bool counted_per_ip(const boost::asio::ip::address& peer) const noexcept {
-    return max_per_ip_ != 0 && !(exempt_loopback_ && is_loopback(peer));
+    return max_per_ip_ != 0 && !(exempt_loopback_ && is_loopback(peer)) && !exempt_.contains(peer);
   }
 
   std::atomic<std::size_t> header_phase_{0};

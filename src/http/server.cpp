@@ -115,7 +115,7 @@ struct server::impl {
     limits = std::make_shared<detail::connection_limits>(resolve_max_connections(options.max_connections),
                                                          options.max_connections_per_ip,
                                                          options.max_header_phase_connections,
-                                                         options.exempt_loopback);
+                                                         options.exempt_loopback, options.exempt_addresses);
     reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 
+#include "switchboard/http/peer_address.hpp"
 #include "switchboard/http/relay.hpp"
 #include "switchboard/http/types.hpp"
 
@@ -67,6 +68,8 @@ struct client_limits {
   /// Loopback clients are not limited: behind a local proxy without trust_proxy, every client
   /// would otherwise share 127.0.0.1's limits.
   bool exempt_loopback = true;
+  /// More networks whose clients are not limited (http::address_ranges::parse).
+  http::address_ranges exempt_addresses;
 };
 
 /// A session is unauthenticated until the layer above calls session::mark_authenticated().

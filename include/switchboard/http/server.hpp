@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "switchboard/http/peer_address.hpp"
 #include "switchboard/http/shard_pool.hpp"
 #include "switchboard/http/websocket_channel.hpp"
 
@@ -57,6 +58,9 @@ struct server_options {
   /// Loopback peers are not limited per address: behind a local proxy every client would share
   /// 127.0.0.1's (the engine's per-address limits make the same exception).
   bool exempt_loopback = true;
+  /// More networks not limited per address (address_ranges::parse): a cluster's other nodes, whose
+  /// relayed requests all come from their own address.
+  address_ranges exempt_addresses;
   /// From accept (and TLS handshake) to the end of a request's header, and from the end of one
   /// answer to the next request's header on a keep-alive connection: a client slower than this
   /// is disconnected without an answer. Capped by idle_timeout.

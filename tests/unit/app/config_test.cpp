@@ -123,6 +123,11 @@ TEST(Config, NamesTheKeyTheValueAndWhatWasExpected) {
 }
 
 TEST(Config, RefusesInconsistentSettings) {
+  EXPECT_EQ(error_of("[limits]\nexempt_addresses = [\"10.0.0.0/8\", \"fd00::/8\", \"192.0.2.7\"]\n"), "");
+  EXPECT_NE(error_of("[limits]\nexempt_addresses = [\"10.0.0.0/33\"]\n")
+                .find("limits.exempt_addresses: \"10.0.0.0/33\" is neither an address nor a network"),
+            std::string::npos);
+  EXPECT_NE(error_of("", {{"SWITCHBOARD_LIMITS_EXEMPT_ADDRESSES", "10.1.2.3,nope"}}).find("\"nope\""), std::string::npos);
   EXPECT_NE(error_of("[tls]\ncert = \"a.pem\"\n").find("set both tls.cert and tls.key"), std::string::npos);
   EXPECT_NE(error_of("[auth]\nsessions = \"redis\"\n").find("needs auth.redis"), std::string::npos);
   EXPECT_NE(error_of("[api]\nkeys = { short = \"abc\" }\n").find("at least 16 characters"), std::string::npos);

@@ -47,6 +47,18 @@ TEST(ClientLimiter, ExemptsLoopbackUnlessAsked) {
   EXPECT_EQ(strict.admit(loopback, now), verdict::too_many_sessions);
 }
 
+TEST(ClientLimiter, ExemptsTheNetworksItIsGiven) {
+  client_limiter limiter({.max_sessions_per_address = 1,
+                          .exempt_addresses = sb::http::address_ranges::parse({"10.0.0.0/24"})});
+  const auto now = client_limiter::clock::now();
+  const auto node = boost::asio::ip::make_address("10.0.0.5");
+  const auto other = boost::asio::ip::make_address("10.0.1.5");
+  EXPECT_EQ(limiter.admit(node, now), verdict::admitted);
+  EXPECT_EQ(limiter.admit(node, now), verdict::admitted);
+  EXPECT_EQ(limiter.admit(other, now), verdict::admitted);
+  EXPECT_EQ(limiter.admit(other, now), verdict::too_many_sessions);
+}
+
 TEST(ClientLimiter, ForgetsIdleAddresses) {
   client_limiter limiter({.max_sessions_per_address = 1, .handshakes_per_second = 1000, .handshake_burst = 1});
   const auto start = client_limiter::clock::now();
