@@ -12,8 +12,9 @@
 //      settle (at most 3 min in all, or 20%, shared by the rounds): loads stopped, until only the
 //      control client's Engine.IO session is left (GET /metrics) and RSS stops falling;
 // then SIGTERM. The control client gets an event every 500 ms throughout. Checks: exit code 0,
-// no sanitizer report, every control event within 1 s, RSS after the loads within 10% of the
-// baseline, RSS after the last round within 10% of RSS after the first (a leak grows with every
+// no sanitizer report, every control event within 1 s, the memory the server holds after the
+// loads within 10% of the baseline (RSS less what ASan's allocator keeps of freed memory, plus the
+// live heap: server.mjs heldKb), RSS after the last round within 10% of RSS after the first (a leak grows with every
 // round; ASAN_OPTIONS of server.mjs let ASan's allocator give memory back), log under 50 MB, revoked sockets gone within 5 s, the connect cycles done.
 // Exit code 0 only if all pass. /metrics is kept in <out> after each round's loads and at the
 // end. A server whose RSS passes --max-rss-mb, or whose log passes 500 MB, ends the loads early
@@ -29,7 +30,7 @@ import { startControl } from "./control.mjs";
 import { sleep } from "./kit.mjs";
 import { allLoads, startLoads } from "./loads.mjs";
 import { checks, report } from "./report.mjs";
-import { rssKb, scanLog, startServer } from "./server.mjs";
+import { heldKb, rssKb, scanLog, startServer } from "./server.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: opt } = parseArgs({
@@ -115,6 +116,7 @@ sample();
 const warm = samples.filter((s) => s.phase === "warmup" && s.atS >= elapsedS() - 15).map((s) => s.kb).sort((a, b) => a - b);
 const freshKb = warm[Math.floor(warm.length / 2)] ?? null;
 const freshHeapKb = heapKb(await scrape("fresh"));
+const freshHeldKb = heldKb(server.pid, freshHeapKb);
 status(`fresh process: RSS ${freshKb} kB, live heap ${freshHeapKb} kB`);
 
 // Loads stopped: waits until only the control client's session is left and the last 10 s
@@ -134,7 +136,9 @@ async function settle(name) {
     const before = settling.filter((s) => s.atS < elapsedS() - 10).map((s) => s.kb);
     if (sessionsLeft <= 1 && before.length && Math.min(...recent.map((s) => s.kb)) >= Math.min(...before) * 0.99) break;
   }
-  return { kb: crashed ? null : sample(), heapKb: heapKb(metrics), settleS: elapsedS() - settleStart, sessionsLeft };
+  const kb = crashed ? null : sample();
+  const heap = heapKb(metrics);
+  return { kb, heapKb: heap, heldKb: crashed ? null : heldKb(server.pid, heap), settleS: elapsedS() - settleStart, sessionsLeft };
 }
 
 // Every load at once for `seconds` (in phase `kind`), then the settle: the loads' figures and the RSS then.
@@ -151,14 +155,15 @@ async function runLoads(name, kind, seconds, cycleCount) {
   const loads = await running.stop();
   status(`${name}: loads stopped; ${sessions(await scrape(`after-loads-${name}`))} Engine.IO sessions left`);
   const settled = await settle(`settle-${name}`);
-  status(`${name}: RSS ${settled.kb} kB, live heap ${settled.heapKb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
+  status(`${name}: RSS ${settled.kb} kB, live heap ${settled.heapKb} kB, held ${settled.heldKb} kB after ${settled.settleS} s (${settled.sessionsLeft} sessions left)`);
   return { loads, ...settled };
 }
 
 const priming = primeS > 0 && !crashed ? await runLoads("priming", "priming", primeS, Math.round(cycles * primeS / loadS)) : null;
 const baselineKb = priming ? priming.kb : freshKb;
 const baselineHeapKb = priming ? priming.heapKb : freshHeapKb;
-status(`baseline RSS ${baselineKb} kB, live heap ${baselineHeapKb} kB`);
+const baselineHeldKb = priming ? priming.heldKb : freshHeldKb;
+status(`baseline RSS ${baselineKb} kB, live heap ${baselineHeapKb} kB, held ${baselineHeldKb} kB`);
 
 const rounds = [];
 for (let round = 1; round <= roundCount && !crashed && !aborted; round++) {
@@ -173,7 +178,7 @@ lag.disable();
 const scan = await scanLog(logFile);
 if (!opt["keep-data"]) fs.rmSync(dataDir, { recursive: true, force: true });
 
-const rss = { freshKb, freshHeapKb, primed: Boolean(priming), baselineKb, baselineHeapKb, afterRoundsKb: rounds.map((r) => r.kb), afterRoundsHeapKb: rounds.map((r) => r.heapKb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
+const rss = { freshKb, freshHeapKb, primed: Boolean(priming), baselineKb, baselineHeapKb, baselineHeldKb, afterRoundsKb: rounds.map((r) => r.kb), afterRoundsHeapKb: rounds.map((r) => r.heapKb), afterRoundsHeldKb: rounds.map((r) => r.heldKb), peakKb: samples.length ? Math.max(...samples.map((s) => s.kb)) : null };
 const list = checks({ exit, crashed, scan, rss, control: controlSummary, rounds, aborted });
 report(out, list, {
   binary, minutes: Number(opt.minutes), phases: { warmupS, primeS, roundLoadS, roundSettleS }, roundCount, cycles, exit, crashed,

@@ -29,6 +29,7 @@ class address_ranges {
   static address_ranges parse(const std::vector<std::string>& entries);
   /// Whether `address` (an IPv4-mapped IPv6 address as its IPv4 one) is in one of the networks.
   bool contains(const boost::asio::ip::address& address) const noexcept;
+  /// Whether no network was given.
   bool empty() const noexcept { return v4_.empty() && v6_.empty(); }
 
  private:
