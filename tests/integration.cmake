@@ -58,6 +58,10 @@ foreach(scenario fanout users connect idle scale polling cluster)
   set_tests_properties(bench.smoke.${scenario} PROPERTIES LABELS bench TIMEOUT 300
     ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_OUT=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke/${scenario}")
 endforeach()
+# The users scenario with switchboard's batch emits (arrays of 10 through POST /api/v1/emit).
+add_test(NAME bench.smoke.users-batch COMMAND ${PROJECT_SOURCE_DIR}/bench/run.sh users --smoke --emit-batch 10)
+set_tests_properties(bench.smoke.users-batch PROPERTIES LABELS bench TIMEOUT 300
+  ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_OUT=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke/users-batch")
 # Random user events over 2 nodes, classic and sharded, one Redis and a Redis Cluster (cluster-scale).
 add_test(NAME bench.smoke.cluster-scale COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/cluster_scale.py --smoke)
 set_tests_properties(bench.smoke.cluster-scale PROPERTIES LABELS bench TIMEOUT 300

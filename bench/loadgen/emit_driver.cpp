@@ -20,12 +20,36 @@ using clock = std::chrono::steady_clock;
 
 namespace {
 
+// The sum of every "recipients" count in an answer (one, or one per item of a batch).
 std::uint64_t recipients_in(std::string_view body) {
   constexpr std::string_view key = "\"recipients\":";
-  const auto at = body.find(key);
-  std::uint64_t n = 0;
-  if (at != std::string_view::npos) std::from_chars(body.data() + at + key.size(), body.data() + body.size(), n);
+  std::uint64_t total = 0;
+  for (auto at = body.find(key); at != std::string_view::npos; at = body.find(key, at + key.size())) {
+    std::uint64_t n = 0;
+    std::from_chars(body.data() + at + key.size(), body.data() + body.size(), n);
+    total += n;
+  }
+  return total;
+}
+
+std::size_t count_of(std::string_view body, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = body.find(what); at != std::string_view::npos; at = body.find(what, at + what.size())) ++n;
   return n;
+}
+
+// Request `n` of the plan: one made body, or the array of `batch` of them.
+emit_request request_of(const emit_plan& plan, std::uint64_t n) {
+  if (plan.batch == 1) return plan.make(n);
+  emit_request batch{.path = {}, .body = "["};
+  for (std::size_t i = 0; i < plan.batch; ++i) {
+    emit_request one = plan.make(n * plan.batch + i);
+    batch.path = std::move(one.path);
+    if (i > 0) batch.body += ',';
+    batch.body += one.body;
+  }
+  batch.body += ']';
+  return batch;
 }
 
 http::request<http::string_body> make_request(const target& server, const std::string& api_key, emit_request r) {
@@ -46,22 +70,25 @@ asio::awaitable<void> worker(const target& server, const std::string& api_key, c
   boost::beast::flat_buffer buffer;
   asio::steady_timer timer(co_await asio::this_coro::executor);
   const auto end = start + std::chrono::duration_cast<clock::duration>(plan.duration);
+  const double requests_per_second = plan.rate / static_cast<double>(plan.batch);
   for (std::uint64_t n = index;; n += plan.connections) {
     const auto due = start + std::chrono::duration_cast<clock::duration>(
-                                 std::chrono::duration<double>(static_cast<double>(n) / plan.rate));
+                                 std::chrono::duration<double>(static_cast<double>(n) / requests_per_second));
     if (due >= end) break;
     if (due > clock::now()) {
       timer.expires_at(due);
       co_await timer.async_wait(asio::use_awaitable);
     }
-    ++totals.sent;
-    co_await http::async_write(stream, make_request(server, api_key, plan.make(n)), asio::use_awaitable);
+    totals.sent += plan.batch;
+    co_await http::async_write(stream, make_request(server, api_key, request_of(plan, n)), asio::use_awaitable);
     http::response<http::string_body> res;
     co_await http::async_read(stream, buffer, res, asio::use_awaitable);
-    if (res.result() != http::status::accepted) {
-      ++totals.failed;
-      if (totals.first_error.empty()) totals.first_error = std::to_string(res.result_int()) + " " + res.body();
-      continue;
+    const auto wanted = plan.batch == 1 ? http::status::accepted : http::status::ok;
+    const std::size_t accepted = plan.batch == 1 ? 1 : count_of(res.body(), "\"status\":202");
+    if (res.result() != wanted || accepted != plan.batch) {
+      totals.failed += plan.batch - (res.result() == wanted ? accepted : 0);
+      if (totals.first_error.empty()) totals.first_error = std::to_string(res.result_int()) + " " + res.body().substr(0, 300);
+      if (res.result() != wanted) continue;
     }
     totals.recipients += recipients_in(res.body());
   }

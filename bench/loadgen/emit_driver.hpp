@@ -19,15 +19,18 @@ struct emit_request {
 };
 
 struct emit_plan {
-  double rate = 100;  // requests per second, all connections together
+  double rate = 100;  // events per second, all connections together
   std::chrono::duration<double> duration{5};
   std::size_t connections = 4;
   std::function<emit_request(std::uint64_t sequence)> make;
+  // Events per request: with more than one, a request's body is the array of `batch` made bodies
+  // (POST /api/v1/emit's batch form), answered 200 with a result per item.
+  std::size_t batch = 1;
 };
 
 struct emit_totals {
-  std::uint64_t sent = 0;
-  std::uint64_t failed = 0;      // not answered 202
+  std::uint64_t sent = 0;        // events
+  std::uint64_t failed = 0;      // events not answered 202
   std::uint64_t recipients = 0;  // summed from the answers
   double seconds = 0;            // from the first request to the last answer
   std::string first_error;

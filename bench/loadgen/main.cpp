@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   app.add_option("--connect-total", options.connect_total, "connections to open and close (connect)");
   app.add_option("--handshake-concurrency", options.handshake_concurrency, "handshakes in flight at once");
   app.add_option("--emit-connections", options.emit_connections, "HTTP connections that trigger emits")->check(CLI::Range(1, 1024));
+  app.add_option("--emit-batch", options.emit_batch,
+                 "events per emit request: an array of that many emits (switchboard only; users, cluster, scale, polling)")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--payload-bytes", options.payload_bytes, "size of each event packet");
   app.add_option("--source-addresses", options.server.sources, "127.0.0.x source addresses to spread connections over")
       ->check(CLI::Range(1, 250));

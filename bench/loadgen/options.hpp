@@ -24,6 +24,7 @@ struct run_options {
   std::size_t connect_total = 10000;
   std::size_t handshake_concurrency = 200;
   std::size_t emit_connections = 8;
+  std::size_t emit_batch = 1;  // events per POST /api/v1/emit (switchboard: an array body)
   std::size_t payload_bytes = 100;
   std::string user_prefix = "u";  // users are <prefix><n>: several generators on one cluster keep theirs apart
   std::string jwt_secret;

@@ -83,7 +83,8 @@ asio::awaitable<json::object> measured_emits(const run_options& options, fleet_s
   const interval measured(options);
   emit_plan plan{.rate = rate, .duration = std::chrono::duration<double>(seconds),
                  .connections = options.emit_connections,
-                 .make = [&](std::uint64_t n) { return event_for_user(options, pick(n), n); }};
+                 .make = [&](std::uint64_t n) { return event_for_user(options, pick(n), n); },
+                 .batch = options.server.kind == server_kind::switchboard ? options.emit_batch : 1};
   const emit_totals totals = co_await run_emits(options.emit_server, options.api_key, plan);
   const std::uint64_t expected = sockets_per_emit ? (totals.sent - totals.failed) * sockets_per_emit : totals.recipients;
   const auto delivered = [&] { return stats.received - received_before; };
@@ -99,6 +100,7 @@ asio::awaitable<json::object> measured_emits(const run_options& options, fleet_s
   step["sent_rate"] = static_cast<double>(totals.sent) / seconds;
   step["emit_s"] = totals.seconds;  // longer than step_s when the answers held the requests back
   step["emit_failures"] = totals.failed;
+  step["emit_batch"] = plan.batch;
   step["emit_error"] = totals.first_error;
   step["expected"] = expected;
   step["recipients_answered"] = totals.recipients;

@@ -1,8 +1,8 @@
 #include "session_impl.hpp"
 
 #include <boost/asio/dispatch.hpp>
-
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "errors.hpp"
 #include "switchboard/engine/cors.hpp"
@@ -139,7 +139,7 @@ send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
 }
 
 void session_impl::clear_queue() {
-  queue_.clear();
+  queue_ = {};  // its capacity too: an idle session holds none
   add_queued_bytes(state_->traffic[shard_], -static_cast<std::int64_t>(queued_bytes_));
   queued_bytes_ = 0;
 }
@@ -150,7 +150,7 @@ void session_impl::flush() {
   if (channel_) {
     if (channel_writing_) return;
     channel_writing_ = true;
-    std::vector<wire::frame_ptr> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    std::vector<wire::frame_ptr> batch = std::exchange(queue_, {});
     state_->traffic[shard_].bytes_out.fetch_add(queued_bytes_, std::memory_order_relaxed);
     clear_queue();
     // The channel (which the session owns) keeps this callback until the write ends: it holds the
@@ -405,7 +405,7 @@ void session_impl::end(std::string_view reason, farewell how) {
   if (auto probe = std::move(probe_)) probe->close();
   if (auto channel = std::move(channel_)) {
     // The channel writes what it was given before its close handshake.
-    if (!queue_.empty()) channel->write({std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end())}, nullptr);
+    if (!queue_.empty()) channel->write(std::exchange(queue_, {}), nullptr);
     channel->close();
   }
   clear_queue();

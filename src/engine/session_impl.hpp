@@ -4,7 +4,7 @@
 // the heartbeat. Transports on other shards reach it only through posts to its executor.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <deque>
+#include <vector>
 
 #include "server_state.hpp"
 #include "switchboard/engine/server.hpp"
@@ -79,7 +79,9 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   bool authenticated_ = false;
   std::size_t unauthenticated_cost_;
 
-  std::deque<wire::frame_ptr> queue_;
+  // Only ever appended to and handed over whole: a vector, which holds no memory while empty
+  // (a std::deque keeps a 512-byte block for every idle session).
+  std::vector<wire::frame_ptr> queue_;
   std::size_t queued_bytes_ = 0;  // WebSocket bytes of the frames in queue_
   http::exchange_ptr poll_;                  // the GET waiting for packets
   http::websocket_channel_ptr channel_;      // the current WebSocket transport

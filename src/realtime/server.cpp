@@ -114,6 +114,11 @@ server& server::on_connection(std::function<void(sio::socket&)> handler, const s
   return *this;
 }
 
+server& server::on_event(std::string name, sio::event_handler handler, const std::string& nsp) {
+  io_->of(nsp).on(std::move(name), std::move(handler));
+  return *this;
+}
+
 module_rooms server::rooms(std::string prefix, authorize_fn authorize) {
   return module_rooms(io_->reserve_rooms(std::move(prefix)), std::move(authorize));
 }

@@ -67,6 +67,9 @@ class namespace_state : public std::enable_shared_from_this<namespace_state> {
   std::atomic<std::uint64_t> next_ack_id{0};
   std::vector<middleware> middlewares;
   connection_handler on_connection;
+  // namespace_::on: every socket's handlers unless it has its own; set before clients connect,
+  // read without a lock after.
+  std::unordered_map<std::string, event_handler> handlers;
   std::vector<shard_index> index;  // [shard]
   std::optional<event_limits> event_limit;  // overrides opts.events; set before clients connect
   // Under the server's namespaces lock: created by a client (freed with its last socket), and

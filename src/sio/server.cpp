@@ -241,6 +241,11 @@ namespace_& namespace_::on_connection(connection_handler h) {
   return *this;
 }
 
+namespace_& namespace_::on(std::string event, event_handler handler) {
+  state_->handlers[std::move(event)] = std::move(handler);
+  return *this;
+}
+
 namespace_& namespace_::limit_events(event_limits limits) {
   state_->event_limit = limits;
   return *this;

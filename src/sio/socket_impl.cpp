@@ -110,9 +110,15 @@ void socket_impl::on_event(wsio::packet p) {
     const any_handler any = any_handlers_[i];
     guarded_or_close("any", [&] { any(*this, event, args); });
   }
-  if (const auto it = handlers_.find(event); it != handlers_.end() && connected_) {
+  if (const auto it = handlers_.find(event); it != handlers_.end()) {
+    if (!connected_) return;
     const event_handler handler = it->second;  // a copy: the handler may call off() or disconnect
     guarded_or_close("event", [&] { handler(*this, args, std::move(ack)); });
+    return;
+  }
+  // The namespace's table does not change once clients connect, and the socket holds the namespace.
+  if (const auto it = nsp_->handlers.find(event); it != nsp_->handlers.end() && connected_) {
+    guarded_or_close("event", [&] { it->second(*this, args, std::move(ack)); });
   }
 }
 

@@ -25,11 +25,12 @@ export function checks({ exit, crashed, scan, rss, control, rounds, aborted }) {
     `${rss.primed ? " after priming" : ""}, after the last round ${mb(last?.heldKb)}: ${pct(fromBaseline)}; ` +
     `RSS ${mb(rss.baselineKb)}, then ${mb(last?.kb)}: ${pct(rssChange)}; ` +
     `live heap ${mb(rss.baselineHeapKb)}, then ${mb(last?.heapKb)}; fresh process ${mb(rss.freshKb)}`);
-  const growth = rounds.length >= 2 && first.kb && last.kb ? (last.kb / first.kb - 1) * 100 : null;
-  const settled = rounds.map((r) => `${mb(r.kb)} (${r.settleS} s, ${r.sessionsLeft} sessions left)`).join(", ");
-  add("RSS after the last round within 10% of the first", growth !== null && growth <= 10,
-    `baseline ${mb(rss.baselineKb)}; after each round ${settled}; ` +
-    `${growth === null ? "n/a" : `${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%`}; peak ${mb(rss.peakKb)}`);
+  // Held memory again (a leak grows it round after round); RSS beside it.
+  const growth = rounds.length >= 2 && first.heldKb && last.heldKb ? (last.heldKb / first.heldKb - 1) * 100 : null;
+  const rssGrowth = rounds.length >= 2 && first.kb && last.kb ? (last.kb / first.kb - 1) * 100 : null;
+  const settled = rounds.map((r) => `${mb(r.heldKb)} held, ${mb(r.kb)} RSS (${r.settleS} s, ${r.sessionsLeft} sessions left)`).join("; ");
+  add("memory held after the last round within 10% of the first", growth !== null && growth <= 10,
+    `after each round ${settled}; held ${pct(growth)}, RSS ${pct(rssGrowth)}; peak RSS ${mb(rss.peakKb)}`);
   add("log under 50 MB", scan.size < 50 * 1024 * 1024, `${(scan.size / 1024 / 1024).toFixed(2)} MB`);
   const ofLoad = (name) => rounds.map((r) => r.loads[name]).filter(Boolean);
   const revoked = ofLoad("revoked-tokens");

@@ -114,7 +114,8 @@ class server : public std::enable_shared_from_this<server> {
   /// http::server stops.
   std::size_t stop(std::chrono::milliseconds drain);
 
-  /// Registers a typed handler for every connection to `nsp`. Before clients connect.
+  /// Registers a typed handler for every connection to `nsp`, once for the namespace (no copy per
+  /// socket; a socket's own handler of the same event, rt::on(), takes precedence). Before clients connect.
   /// @code
   /// server.on(place, [](switchboard::sio::socket& s, const PlaceOrder& order, rt::ack<OrderPlaced> ack) {
   ///   if (order.quantity < 1) return ack.fail({"invalid_quantity", "quantity must be at least 1"});
@@ -123,7 +124,7 @@ class server : public std::enable_shared_from_this<server> {
   /// @endcode
   template <class P, class A>
   server& on(const client_event<P, A>& event, typed_handler<P, A> handler, const std::string& nsp = "/") {
-    return on_connection([event, handler = std::move(handler)](sio::socket& s) { realtime::on(s, event, handler); }, nsp);
+    return on_event(std::string(event.name), detail::typed_event_handler(event, std::move(handler)), nsp);
   }
 
   /// Runs `handler` for each socket admitted to `nsp`, on its shard: where a module keeps state of
@@ -156,6 +157,7 @@ class server : public std::enable_shared_from_this<server> {
  private:
   struct impl;
   explicit server(std::unique_ptr<impl> i);
+  server& on_event(std::string name, sio::event_handler handler, const std::string& nsp);
   std::unique_ptr<impl> impl_;
   std::shared_ptr<sio::server> io_;
 };

@@ -55,6 +55,31 @@ template <class P, class A>
 using typed_handler = std::conditional_t<std::is_same_v<A, no_ack>, std::function<void(sio::socket&, const P&)>,
                                          std::function<void(sio::socket&, const P&, ack<A>)>>;
 
+namespace detail {
+
+// The untyped handler that decodes `event`'s payload (a refusal when it does not fit) and runs
+// `handler`: on() installs it on one socket, server::on() once on a namespace.
+template <class P, class A>
+sio::event_handler typed_event_handler(const client_event<P, A>& event, typed_handler<P, A> handler) {
+  return [name = event.name, handler = std::move(handler)](sio::socket& s, sio::arguments& args, sio::ack_sender raw_ack) {
+    P payload{};
+    const boost::json::value none;
+    const boost::json::value& first = args.values.empty() ? none : args.values.front();
+    if (auto error = from_json(first, payload)) {
+      log_payload_error(s, name, *error);
+      if (raw_ack.requested()) send_refusal(raw_ack, refusal{"invalid_payload", error->message()});
+      return;
+    }
+    if constexpr (std::is_same_v<A, no_ack>) {
+      handler(s, payload);
+    } else {
+      handler(s, payload, ack<A>(std::move(raw_ack)));
+    }
+  };
+}
+
+}  // namespace detail
+
 /// Registers `handler` for `event` on one socket (typically from a connection handler), replacing
 /// any earlier handler of that event name. On the socket's shard.
 /// @code
@@ -64,22 +89,7 @@ using typed_handler = std::conditional_t<std::is_same_v<A, no_ack>, std::functio
 /// @endcode
 template <class P, class A>
 void on(sio::socket& socket, const client_event<P, A>& event, typed_handler<P, A> handler) {
-  socket.on(std::string(event.name), [name = event.name, handler = std::move(handler)](
-                                         sio::socket& s, sio::arguments& args, sio::ack_sender raw_ack) {
-    P payload{};
-    const boost::json::value none;
-    const boost::json::value& first = args.values.empty() ? none : args.values.front();
-    if (auto error = from_json(first, payload)) {
-      detail::log_payload_error(s, name, *error);
-      if (raw_ack.requested()) detail::send_refusal(raw_ack, refusal{"invalid_payload", error->message()});
-      return;
-    }
-    if constexpr (std::is_same_v<A, no_ack>) {
-      handler(s, payload);
-    } else {
-      handler(s, payload, ack<A>(std::move(raw_ack)));
-    }
-  });
+  socket.on(std::string(event.name), detail::typed_event_handler(event, std::move(handler)));
 }
 
 }  // namespace switchboard::realtime

@@ -95,6 +95,10 @@ class namespace_ {
   /// Sets the connection handler of this namespace (one: a second call replaces the first),
   /// run after the server-wide ones. Before clients connect.
   namespace_& on_connection(connection_handler h);
+  /// Handles `event` for every socket of the namespace that has no handler of its own for it
+  /// (socket::on): one handler shared by all, where a connection handler would give each socket
+  /// a copy. A second call for the same event replaces the first. Before clients connect.
+  namespace_& on(std::string event, event_handler handler);
   /// Overrides options::events for the sockets of this namespace that connect from now on.
   namespace_& limit_events(event_limits limits);
 

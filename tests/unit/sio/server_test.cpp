@@ -168,6 +168,43 @@ TEST_F(sio_server, event_connection_and_ack_handlers_that_disconnect) {
   EXPECT_EQ(c->count("1/gone,"), 1u);
 }
 
+// namespace_::on: one handler for every socket of the namespace; a socket's own handler of the
+// same event wins; another namespace's sockets do not get it; a throwing one closes its socket only.
+TEST_F(sio_server, namespace_handlers_serve_every_socket_unless_it_has_its_own) {
+  make();
+  std::atomic<int> by_namespace{0};
+  std::atomic<int> by_socket{0};
+  srv->of("/").on("ev", [&](socket&, arguments& args, ack_sender ack) {
+    ++by_namespace;
+    ack(std::move(args));
+  });
+  srv->of("/").on("boom", [](socket&, arguments&, ack_sender) { throw std::runtime_error("a module's bug"); });
+  srv->of("/").on_connection([&](socket& s) {
+    if (s.auth().contains("own")) s.on("ev", [&](socket&, arguments&, ack_sender ack) {
+      ++by_socket;
+      ack();
+    });
+  });
+  srv->of("/other");
+  auto a = open();
+  auto b = open();
+  auto own = open("0{\"own\":true}");
+  auto other = open("0/other,");
+  ASSERT_TRUE(wait([&] { return a->count("0") + b->count("0") + own->count("0") + other->count("0/other,") == 4; }));
+  message(a, "21[\"ev\",\"x\"]");
+  message(b, "22[\"ev\",\"y\"]");
+  message(own, "23[\"ev\",\"z\"]");
+  message(other, "2/other,4[\"ev\"]");
+  ASSERT_TRUE(wait([&] { return by_namespace == 2 && by_socket == 1; }));
+  ASSERT_TRUE(wait([&] { return a->count("31[\"x\"]") == 1 && b->count("32[\"y\"]") == 1 && own->count("33[]") == 1; }));
+  message(a, "2[\"boom\"]");
+  ASSERT_TRUE(wait([&] { return a->count("1") == 1; }));
+  // One shard runs the posts in order: /other's event was handled before the boom.
+  EXPECT_EQ(other->count("3/other,4"), 0u) << "no handler in /other: no answer";
+  EXPECT_TRUE(b->is_open());
+  EXPECT_EQ(srv->handler_errors(), 1u);
+}
+
 // Node's socket.emitWithAck() without timeout(): the answer comes whenever it comes, and a
 // disconnect ends the wait.
 TEST_F(sio_server, an_ack_without_a_timeout_waits_for_the_answer_or_the_disconnect) {
