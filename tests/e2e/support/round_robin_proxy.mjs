@@ -1,17 +1,18 @@
 // A load balancer with no stickiness at all: each HTTP request, and each WebSocket upgrade, goes
-// to the next backend in turn, whatever the session. It records what it saw: requests per backend,
+// to the next backend in turn, whatever the session (requests and upgrades each have their own
+// turn, so both spread evenly whatever their interleaving). It records what it saw: requests per backend,
 // and the bodies of the answers whose status is 400 or more (e.g. "Session ID unknown").
 import http from "node:http";
 import net from "node:net";
 
 export async function startRoundRobinProxy(backends) {
-  let next = 0;
+  const turns = { request: 0, upgrade: 0 };
   const tunnels = new Set();
   const stats = { requests: backends.map(() => 0), upgrades: backends.map(() => 0), errors: [] };
-  const pick = () => next++ % backends.length;
+  const pick = (kind) => turns[kind]++ % backends.length;
 
   const server = http.createServer((req, res) => {
-    const index = pick();
+    const index = pick("request");
     stats.requests[index] += 1;
     const upstream = http.request({
       host: "127.0.0.1", port: backends[index], method: req.method, path: req.url, headers: req.headers,
@@ -31,7 +32,7 @@ export async function startRoundRobinProxy(backends) {
   });
 
   server.on("upgrade", (req, socket, head) => {
-    const index = pick();
+    const index = pick("upgrade");
     stats.upgrades[index] += 1;
     const upstream = net.connect(backends[index], "127.0.0.1", () => {
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
