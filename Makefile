@@ -91,7 +91,7 @@ soak: soak-build
 	@node tests/soak/soak.mjs --binary $(CURDIR)/$(SOAK_DIR)/bin/switchboard --minutes $(SOAK_MINUTES) --out $(CURDIR)/$(SOAK_DIR)/soak
 
 # The codec micro-benchmarks, then every server scenario side by side (docs/BENCHMARKS.md).
-BENCH_SCENARIOS ?= fanout users connect idle polling scale cluster
+BENCH_SCENARIOS ?= fanout users emitter connect idle polling scale cluster
 bench: BUILD_BENCH := ON
 bench: build
 	@scripts/install-deps.sh bench

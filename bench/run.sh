@@ -4,7 +4,7 @@
 # CPU 0 (switchboard with one shard), the load generator to CPU 1; then switchboard again with a
 # shard per core, unpinned. Prints the ratios; the JSON lines go to $BENCH_OUT/SCENARIO.jsonl.
 #
-# Scenarios: fanout users connect idle scale polling cluster (see docs/BENCHMARKS.md). Extra arguments
+# Scenarios: fanout users connect idle scale polling cluster emitter (see docs/BENCHMARKS.md). Extra arguments
 # after the scenario (or after --smoke) go to switchboard-bench, e.g. --fanout-rates 8,16.
 # --smoke: tiny sizes, to prove the scenario works (make test); it asserts no timing, only that no
 # emit was refused.
@@ -35,23 +35,27 @@ results=$out/$scenario.jsonl
 limit=$(ulimit -Hn)
 capped() { local want=$1; local most=$((limit - 500)); echo $((want < most ? want : most)); }
 
+# counts: the connection counts measured one after the other against each server (fanout: every
+# count of FANOUT_CONNECTIONS, 5,000 and 10,000 by default); none for connect.
 case "$scenario" in
-  fanout)  args=(--connections "$(capped 10000)" --step-seconds 5) ;;
-  users)   args=(--connections "$(capped 10000)" --rate 20000 --duration 10) ;;
-  connect) args=(--connect-total 20000 --handshake-concurrency 200 --source-addresses 4) ;;  # spares ports in TIME_WAIT
-  idle)    args=(--connections "$(capped 50000)" --source-addresses 4) ;;
-  scale)   args=(--connections "$(capped 100000)" --duration "${SCALE_SECONDS:-300}" --source-addresses 8) ;;
-  polling) args=(--connections 2000 --duration 10) ;;
-  cluster) args=(--connections "$(capped 10000)" --rate 20000 --duration 10) ;;  # as users, across two nodes
-  *) echo "unknown scenario $scenario (fanout users connect idle scale polling cluster)" >&2; exit 2 ;;
+  fanout)  counts=(${FANOUT_CONNECTIONS:-5000 10000}); args=(--step-seconds 5) ;;
+  users)   counts=("$(capped 10000)"); args=(--rate 20000 --duration 10) ;;
+  connect) counts=(); args=(--connect-total 20000 --handshake-concurrency 200 --source-addresses 4) ;;  # spares ports in TIME_WAIT
+  idle)    counts=("$(capped 50000)"); args=(--source-addresses 4) ;;
+  scale)   counts=("$(capped 100000)"); args=(--duration "${SCALE_SECONDS:-300}" --source-addresses 8) ;;
+  polling) counts=(2000); args=(--duration 10) ;;
+  cluster) counts=("$(capped 10000)"); args=(--rate 20000 --duration 10) ;;  # as users, across two nodes
+  emitter) counts=("$(capped 10000)"); args=(--rate 20000 --duration 10) ;;  # as users, emitted in process
+  *) echo "unknown scenario $scenario (fanout users connect idle scale polling cluster emitter)" >&2; exit 2 ;;
 esac
 if [ -n "$smoke" ]; then
   case "$scenario" in
-    fanout)  args=(--connections 50 --fanout-rates 5,10 --step-seconds 1) ;;
+    fanout)  counts=(50); args=(--fanout-rates 5,10 --step-seconds 1) ;;
     connect) args=(--connect-total 200 --handshake-concurrency 20) ;;
-    *)       args=(--connections 50 --rate 50 --duration 1) ;;
+    *)       counts=(50); args=(--rate 50 --duration 1) ;;
   esac
 fi
+for n in "${counts[@]}"; do [ "$n" -le $((limit - 500)) ] || { echo "$n connections: above the open-file limit" >&2; exit 2; }; done
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -84,14 +88,21 @@ stop() {
   [ "$status" -eq 0 ] || { echo "the server exited with status $status:" >&2; tail -20 "$out"/*.log >&2; exit 1; }
 }
 
-# measure NAME KIND [CPUS [ARGUMENTS...]]: the load generator against the last started server.
+# measure NAME KIND [CPUS [ARGUMENTS...]]: the load generator against the last started server, once
+# per connection count.
 measure() {
   local name=$1 kind=$2 cpus=${3:-1}
   shift $(($# < 3 ? $# : 3))
-  echo "== $scenario: $name" >&2
-  taskset -c 1 "$loadgen" "$scenario" --url "http://127.0.0.1:$server_port" --kind "$kind" \
-    --name "$name" --server-pid "$server_pid" --server-cpus "$cpus" --jwt-secret "$secret" --api-key "$api_key" "$@" \
-    "${args[@]}" "${extra[@]}" >> "$results"
+  local sizes=("${counts[@]}")
+  [ ${#sizes[@]} -gt 0 ] || sizes=(0)
+  for n in "${sizes[@]}"; do
+    local connections=() label=$name
+    [ "$n" -gt 0 ] && connections=(--connections "$n") && label="$name, $n connections"
+    echo "== $scenario: $label" >&2
+    taskset -c 1 "$loadgen" "$scenario" --url "http://127.0.0.1:$server_port" --kind "$kind" \
+      --name "$name" --server-pid "$server_pid" --server-cpus "$cpus" --jwt-secret "$secret" --api-key "$api_key" "$@" \
+      "${connections[@]}" "${args[@]}" "${extra[@]}" >> "$results"
+  done
 }
 
 # cpu_ticks PID: user + system time of a process, in clock ticks.
@@ -151,6 +162,14 @@ switchboard=("$build/bin/switchboard" serve --config "$root/bench/switchboard.to
 # BENCH_SERVERS picks some of them, e.g. "switchboard floor" while working on one figure.
 servers=${BENCH_SERVERS:-switchboard reference floor switchboard-all-cores}
 [ "$scenario" = polling ] && servers=${servers//floor/}  # the floor speaks WebSocket only
+[ "$scenario" = emitter ] && servers=${servers//floor/}  # the floor has no module to emit from
+# emitter: switchboard is the library embedded with a module that emits (bench/emitter).
+if [ "$scenario" = emitter ]; then
+  switchboard=("$build/bin/emitter_server" --port 0 --jwt-secret "$secret" --api-key "$api_key")
+  one_shard=(--threads 1); every_core=(--threads 0)
+else
+  one_shard=(--set server.threads=1); every_core=(--set server.threads=0)
+fi
 
 if [ "$scenario" = cluster ]; then
   start_redis
@@ -176,11 +195,11 @@ fi
 
 for name in $servers; do
   case "$name" in
-    switchboard) start "$name" 0 "${switchboard[@]}" --set server.threads=1; measure "$name" switchboard ;;
+    switchboard) start "$name" 0 "${switchboard[@]}" "${one_shard[@]}"; measure "$name" switchboard ;;
     reference) start "$name" 0 node "$root/bench/reference/server.mjs" --port 0 --jwt-secret "$secret" --api-key "$api_key"
                measure "$name" reference ;;
     floor) start "$name" 0 "$build/bin/floor_server" --port 0; measure "$name" floor ;;
-    switchboard-all-cores) start "$name" all "${switchboard[@]}" --set server.threads=0; measure "$name" switchboard "$(nproc)" ;;
+    switchboard-all-cores) start "$name" all "${switchboard[@]}" "${every_core[@]}"; measure "$name" switchboard "$(nproc)" ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
   stop

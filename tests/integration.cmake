@@ -53,7 +53,7 @@ set_tests_properties(auth.python_client PROPERTIES LABELS e2e TIMEOUT 300
 
 # Every benchmark scenario at a tiny size, against switchboard, the Node.js reference and the
 # floor: proves the instruments work end to end. No timing is asserted (docs/BENCHMARKS.md).
-foreach(scenario fanout users connect idle scale polling cluster)
+foreach(scenario fanout users connect idle scale polling cluster emitter)
   add_test(NAME bench.smoke.${scenario} COMMAND ${PROJECT_SOURCE_DIR}/bench/run.sh ${scenario} --smoke)
   set_tests_properties(bench.smoke.${scenario} PROPERTIES LABELS bench TIMEOUT 300
     ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_OUT=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke/${scenario}")

@@ -8,6 +8,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "net.hpp"
@@ -119,6 +121,27 @@ asio::awaitable<emit_totals> run_emits(const target& server, std::string api_key
   co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   totals.seconds = std::chrono::duration<double>(clock::now() - start).count();
   co_return totals;
+}
+
+asio::awaitable<generated> ask_to_generate(const target& server, std::string api_key, std::string body) {
+  boost::beast::tcp_stream stream(co_await connect_from(0, 1, server.endpoint));
+  boost::beast::flat_buffer buffer;
+  auto req = make_request(server, api_key, {.path = "/bench/generate", .body = std::move(body)});  // named: GCC 12 frees
+  co_await http::async_write(stream, req, asio::use_awaitable);  // a braced temporary inside co_await too early
+  http::response<http::string_body> res;
+  co_await http::async_read(stream, buffer, res, asio::use_awaitable);
+  const auto number = [&body = res.body()](std::string_view key) -> std::optional<std::uint64_t> {
+    const auto at = body.find(key);
+    std::uint64_t n = 0;
+    if (at == std::string::npos) return std::nullopt;
+    std::from_chars(body.data() + at + key.size(), body.data() + body.size(), n);
+    return n;
+  };
+  const auto emitted = number("\"emitted\":"), failed = number("\"failed\":");
+  if (res.result() != http::status::ok || !emitted || !failed) {
+    throw std::runtime_error("POST /bench/generate: " + std::to_string(res.result_int()) + " " + res.body().substr(0, 300));
+  }
+  co_return generated{.emitted = *emitted, .failed = *failed};
 }
 
 }  // namespace switchboard::bench

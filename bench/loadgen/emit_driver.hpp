@@ -1,6 +1,7 @@
 #pragma once
 // Triggers server emits over HTTP at a fixed rate: POST /api/v1/emit on switchboard and the
-// reference, the floor's pre-encoded packet routes on the floor. Keep-alive connections, each
+// reference, the floor's pre-encoded packet routes on the floor; or asks the server to emit them
+// itself (POST /bench/generate, the in-process emitter). Keep-alive connections, each
 // with its share of the schedule; a request's body is made just before it is sent, so the
 // timestamp it carries does not include time spent waiting in the load generator.
 #include <boost/asio/awaitable.hpp>
@@ -37,5 +38,14 @@ struct emit_totals {
 };
 
 boost::asio::awaitable<emit_totals> run_emits(const target& server, std::string api_key, emit_plan plan);
+
+struct generated {
+  std::uint64_t emitted = 0;
+  std::uint64_t failed = 0;  // emits the server's emitter refused
+};
+
+// The in-process emitter's scenario: one POST /bench/generate with `body`, which the server answers
+// {"emitted": N, "failed": F} once it has emitted its events (throws on any other answer).
+boost::asio::awaitable<generated> ask_to_generate(const target& server, std::string api_key, std::string body);
 
 }  // namespace switchboard::bench

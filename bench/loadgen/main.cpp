@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
   run_options options;
   std::string url, emit_url, kind = "switchboard";
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // run.sh's extra arguments win
-  app.add_option("scenario", options.scenario, "fanout | users | connect | idle | scale | polling | cluster")
-      ->required()->check(CLI::IsMember({"fanout", "users", "connect", "idle", "scale", "polling", "cluster"}));
+  app.add_option("scenario", options.scenario, "fanout | users | connect | idle | scale | polling | cluster | emitter")
+      ->required()->check(CLI::IsMember({"fanout", "users", "connect", "idle", "scale", "polling", "cluster", "emitter"}));
   app.add_option("--url", url, "the server, http://ADDRESS:PORT")->required();
   auto* emit_url_option = app.add_option("--emit-url", emit_url, "where REST emits go (default: --url): another node of its cluster");
   app.add_option("--kind", kind, "how to trigger emits")->check(CLI::IsMember({"switchboard", "reference", "floor"}));

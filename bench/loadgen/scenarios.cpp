@@ -9,7 +9,9 @@
 #include <random>
 
 #include "fleet.hpp"
+#include "emit_driver.hpp"
 #include "payloads.hpp"
+#include "syscall_counter.hpp"
 
 namespace switchboard::bench {
 
@@ -18,13 +20,15 @@ namespace json = boost::json;
 
 namespace {
 
-// Server CPU, RSS and the load generator's own CPU over one measured interval. With a second node
-// (cluster: --emit-server-pid), the server CPU is both nodes' together and "nodes" has each one's.
+// Server CPU, system calls, RSS and the load generator's own CPU over one measured interval. With a
+// second node (cluster: --emit-server-pid), the server CPU and system calls are both nodes'
+// together and "nodes" has each one's CPU.
 class interval {
  public:
   explicit interval(const run_options& options)
       : pid_(options.server_pid), emit_pid_(options.emit_server_pid), server_(sample_process(pid_)),
-        emit_node_(sample_process(emit_pid_)), own_(own_cpu_seconds()), start_(std::chrono::steady_clock::now()) {}
+        emit_node_(sample_process(emit_pid_)), server_calls_(pid_), emit_calls_(emit_pid_), own_(own_cpu_seconds()),
+        start_(std::chrono::steady_clock::now()) {}
 
   double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
@@ -40,6 +44,9 @@ class interval {
                    {"loadgen_cpu_utilization", (own_cpu_seconds() - own_) / seconds},
                    {"server_rss_kib", now.rss_kib},
                    {"server_peak_rss_kib", now.peak_rss_kib}};
+    const auto calls = server_calls_.read();
+    const auto emit_calls = emit_pid_ > 0 ? emit_calls_.read() : std::optional<std::uint64_t>(0);
+    f["server_syscalls"] = calls && emit_calls ? json::value(*calls + *emit_calls) : json::value(nullptr);
     if (emit_pid_ > 0) {
       const auto node = [&](double node_cpu, const process_sample& sample) {
         return json::object{{"cpu_s", node_cpu}, {"cpu_utilization", node_cpu / seconds}, {"rss_kib", sample.rss_kib},
@@ -55,9 +62,17 @@ class interval {
   int emit_pid_;
   process_sample server_;
   process_sample emit_node_;
+  syscall_counter server_calls_;
+  syscall_counter emit_calls_;
   double own_;
   std::chrono::steady_clock::time_point start_;
 };
+
+// A count divided by `n`; null when the count is (system calls that could not be counted).
+json::value per(const json::value& total, double n) {
+  if (!total.is_number() || n <= 0) return nullptr;
+  return total.to_number<double>() / n;
+}
 
 // Emits go to another node of the server's cluster, whose answer counts only its own sockets.
 bool cross_node(const run_options& options) { return options.emit_server.endpoint != options.server.endpoint; }
@@ -70,6 +85,23 @@ json::object fleet_figures(const fleet_stats& stats) {
 asio::awaitable<void> pause(std::chrono::milliseconds d) {
   asio::steady_timer timer(co_await asio::this_coro::executor, d);
   co_await timer.async_wait(asio::use_awaitable);
+}
+
+// The figures of one measured interval in which `delivered` of `expected` events arrived.
+json::object delivery_figures(const interval& measured, std::uint64_t delivered, std::uint64_t expected, bool drained,
+                              latency_recorder& latency) {
+  json::object f = measured.figures();
+  const double cpu = f["server_cpu_s"].as_double();
+  const auto count = static_cast<double>(delivered);
+  f["expected"] = expected;
+  f["delivered"] = delivered;
+  f["drained"] = drained;
+  f["delivered_per_s"] = count / f["wall_s"].as_double();
+  f["cpu_us_per_delivered"] = count > 0 ? cpu * 1e6 / count : 0.0;
+  f["delivered_per_cpu_s"] = cpu > 0 ? count / cpu : 0.0;
+  f["syscalls_per_delivered"] = per(f["server_syscalls"], count);
+  f["latency"] = latency.percentiles();
+  return f;
 }
 
 // Emits for `seconds` at `rate`, each to the user `pick` names, then waits for the deliveries: as
@@ -91,10 +123,7 @@ asio::awaitable<json::object> measured_emits(const run_options& options, fleet_s
   // A server that cannot keep up shows as deliveries still arriving long after the emits.
   const bool drained = co_await wait_for([&] { return delivered() >= expected; }, delivered,
                                          std::chrono::seconds(2), std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
-  json::object step = measured.figures();
-  const double cpu = step["server_cpu_s"].as_double();
-  const double wall = step["wall_s"].as_double();
-  const auto count = static_cast<double>(delivered());
+  json::object step = delivery_figures(measured, delivered(), expected, drained, stats.latency);
   step["step_s"] = seconds;
   step["offered_rate"] = rate;
   step["sent_rate"] = static_cast<double>(totals.sent) / seconds;
@@ -102,14 +131,7 @@ asio::awaitable<json::object> measured_emits(const run_options& options, fleet_s
   step["emit_failures"] = totals.failed;
   step["emit_batch"] = plan.batch;
   step["emit_error"] = totals.first_error;
-  step["expected"] = expected;
   step["recipients_answered"] = totals.recipients;
-  step["delivered"] = delivered();
-  step["drained"] = drained;
-  step["delivered_per_s"] = count / wall;
-  step["cpu_us_per_delivered"] = count > 0 ? cpu * 1e6 / count : 0.0;
-  step["delivered_per_cpu_s"] = cpu > 0 ? count / cpu : 0.0;
-  step["latency"] = stats.latency.percentiles();
   co_return step;
 }
 
@@ -124,8 +146,10 @@ bool saturated(const json::object& step, double server_cpus) {
 
 std::vector<double> fanout_rates(const run_options& options) {
   if (!options.fanout_rates.empty()) return options.fanout_rates;
-  std::vector<double> rates;
-  for (double r = 1; r < 100'000; r = std::round(r * 1.5)) rates.push_back(r);
+  // 5 and 20 broadcasts/s are the rates real rooms see (each is reported on its own), then half
+  // again each step until saturation.
+  std::vector<double> rates{1, 2, 3, 5, 8, 12, 20};
+  for (double r = 30; r < 100'000; r = std::round(r * 1.5)) rates.push_back(r);
   return rates;
 }
 
@@ -133,7 +157,8 @@ void print_step(const json::object& step) {
   std::cerr << "  rate " << step.at("offered_rate").as_double() << "/s: delivered "
             << std::llround(step.at("delivered_per_s").as_double()) << "/s, server CPU "
             << std::lround(step.at("server_cpu_utilization").as_double() * 100) << "%, "
-            << step.at("cpu_us_per_delivered").as_double() << " µs/msg, latency " << json::serialize(step.at("latency"))
+            << step.at("cpu_us_per_delivered").as_double() << " µs/msg, "
+            << json::serialize(step.at("syscalls_per_delivered")) << " syscalls/msg, latency " << json::serialize(step.at("latency"))
             << std::endl;
 }
 
@@ -182,6 +207,31 @@ asio::awaitable<json::object> targeted(const run_options& options, fleet_stats& 
   co_return run;
 }
 
+// emitter: the users scenario's clients, and the events emitted by the server itself (its module
+// calls the in-process emitter), `rate` a second to random users.
+asio::awaitable<json::object> in_process(const run_options& options, fleet_stats& stats, const bool& stop, double rate) {
+  const std::string& prefix = options.user_prefix;
+  co_await open_fleet(options, {.count = options.connections,
+                                .user = [&prefix](std::size_t i) { return prefix + std::to_string(i); }},
+                      stats, stop);
+  std::cerr << "connected " << stats.connected << " clients" << std::endl;
+  stats.latency.clear();
+  const std::uint64_t received_before = stats.received;
+  const interval measured(options);
+  const json::object plan{{"rate", rate}, {"seconds", options.duration_seconds}, {"users", options.connections},
+                          {"prefix", prefix}, {"payload_bytes", options.payload_bytes}};
+  const generated g = co_await ask_to_generate(options.server, options.api_key, json::serialize(plan));
+  const std::uint64_t expected = g.emitted - g.failed;
+  const auto delivered = [&] { return stats.received - received_before; };
+  const bool drained = co_await wait_for([&] { return delivered() >= expected; }, delivered, std::chrono::seconds(2),
+                                         std::chrono::milliseconds(static_cast<long>(options.duration_seconds * 1000)));
+  json::object run = delivery_figures(measured, delivered(), expected, drained, stats.latency);
+  run["offered_rate"] = rate;
+  run["emit_failures"] = g.failed;
+  print_step(run);
+  co_return run;
+}
+
 asio::awaitable<json::object> connect_rate(const run_options& options, fleet_stats& stats, const bool& stop) {
   const interval measured(options);
   co_await open_fleet(options, {.count = options.connect_total,
@@ -195,6 +245,7 @@ asio::awaitable<json::object> connect_rate(const run_options& options, fleet_sta
   figures["connections_per_s"] = static_cast<double>(stats.connected) / wall;
   figures["connections_per_cpu_s"] = cpu > 0 ? static_cast<double>(stats.connected) / cpu : 0.0;
   figures["cpu_us_per_connection"] = stats.connected ? cpu * 1e6 / static_cast<double>(stats.connected) : 0.0;
+  figures["syscalls_per_connection"] = per(figures["server_syscalls"], static_cast<double>(stats.connected));
   co_return figures;
 }
 
@@ -221,6 +272,7 @@ asio::awaitable<json::object> run_scenario(const run_options& options) {
   else if (s == "users" || s == "cluster") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : 20'000, true);
   else if (s == "scale") figures = co_await targeted(options, stats, stop, transport::websocket, options.rate > 0 ? options.rate : n / 10, false);
   else if (s == "polling") figures = co_await targeted(options, stats, stop, transport::polling, options.rate > 0 ? options.rate : n, false);
+  else if (s == "emitter") figures = co_await in_process(options, stats, stop, options.rate > 0 ? options.rate : 20'000);
   else if (s == "connect") figures = co_await connect_rate(options, stats, stop);
   else if (s == "idle") figures = co_await idle(options, stats, stop);
   else throw std::invalid_argument("unknown scenario " + s);

@@ -1,5 +1,5 @@
 #pragma once
-// The seven scenarios of bench/run.sh. Each returns one JSON object: its parameters, its figures
+// The eight scenarios of bench/run.sh. Each returns one JSON object: its parameters, its figures
 // and the server's CPU and memory as the kernel accounts for them.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>

@@ -2,7 +2,8 @@
 // to behave as the switchboard binary does in every benchmark scenario, so that one load generator
 // drives both the same way. It authenticates connections with HS256 JWTs (user id from `sub`,
 // joined to the room "user:<id>"), answers `bench:echo` with an ack, and mirrors switchboard's REST
-// emit route (apps/switchboard/emit_api.cpp): POST /api/v1/emit, same checks, status codes and bodies.
+// emit route (apps/switchboard/emit_api.cpp): POST /api/v1/emit, same checks, status codes and bodies;
+// and POST /bench/generate, where the server emits to users itself (the emitter scenario).
 // With --redis-url (or REDIS_URL) it joins a cluster through the official @socket.io/redis-adapter
 // (key "socket.io", two `redis` v4 clients), as switchboard does with cluster.redis: an emit on any
 // node reaches the sockets of every node, and its answer counts this node's sockets only.
@@ -78,12 +79,18 @@ function recipients(nsp, rooms, except) {
   return ids.size;
 }
 
-function emitRoute(req, res, text) {
-  if (req.method !== "POST") return fail(res, 405, "method_not_allowed", "use POST");
+// A POST with the API key; answers the refusal otherwise and returns false.
+function authorizedPost(req, res) {
+  if (req.method !== "POST") return fail(res, 405, "method_not_allowed", "use POST"), false;
   const key = bearer(req.headers.authorization);
   if (key === undefined || !timingSafeEqual(createHash("sha256").update(key).digest(), apiKeyDigest)) {
-    return fail(res, 401, "unauthorized", "a valid API key is required (Authorization: Bearer ...)");
+    return fail(res, 401, "unauthorized", "a valid API key is required (Authorization: Bearer ...)"), false;
   }
+  return true;
+}
+
+function emitRoute(req, res, text) {
+  if (!authorizedPost(req, res)) return;
   let body;
   try { body = JSON.parse(text); } catch { body = null; }
   if (!body || typeof body !== "object" || Array.isArray(body)) return fail(res, 400, "invalid_json", "the body must be a JSON object");
@@ -103,10 +110,37 @@ function emitRoute(req, res, text) {
   send(res, 202, { recipients: count });
 }
 
+// ---- POST /bench/generate: the in-process emitter's scenario (bench/emitter/emitter_server.cpp) ---
+// The server emits `rate` events a second for `seconds` itself, each to one random user of
+// <prefix>0..<prefix>(users-1), in 1 ms ticks, and answers {"emitted": N, "failed": 0} when done. "t" is the
+// monotonic clock in microseconds (the load generator's clock).
+function generateRoute(req, res, text) {
+  if (!authorizedPost(req, res)) return;
+  let plan;
+  try { plan = JSON.parse(text); } catch { plan = null; }
+  const { rate, seconds, users, prefix = "u", payload_bytes: bytes = 100 } = plan ?? {};
+  if (!(rate > 0 && seconds > 0 && users > 0)) return fail(res, 400, "invalid_plan", "rate, seconds and users must be positive");
+  const pad = "x".repeat(Math.max(0, bytes - 52));  // as emitter_server: a 13-digit t, a 5-digit seq
+  const total = Math.floor(rate * seconds);
+  const start = performance.now();
+  let seq = 0;
+  const timer = setInterval(() => {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    for (; seq < due; seq += 1) {
+      const t = Number(process.hrtime.bigint() / 1000n);
+      io.to("user:" + prefix + Math.floor(Math.random() * users)).emit("bench", { t, seq, pad });
+    }
+    if (seq >= total) {
+      clearInterval(timer);
+      send(res, 200, { emitted: seq, failed: 0 });
+    }
+  }, 1);
+}
+
 const httpServer = createServer((req, res) => {
   const path = req.url.split("?")[0];
   if (path === "/healthz") return send(res, 200, { status: "alive" });
-  if (path !== "/api/v1/emit") return fail(res, 404, "not_found", "no such route");
+  if (path !== "/api/v1/emit" && path !== "/bench/generate") return fail(res, 404, "not_found", "no such route");
   if (Number(req.headers["content-length"]) > maxBody) {
     res.setHeader("Connection", "close");
     return fail(res, 413, "payload_too_large", "the body is larger than 64 KiB");
@@ -116,7 +150,7 @@ const httpServer = createServer((req, res) => {
   req.on("data", (chunk) => { size += chunk.length; if (size <= maxBody) chunks.push(chunk); });
   req.on("end", () => {
     if (size > maxBody) return fail(res, 413, "payload_too_large", "the body is larger than 64 KiB");
-    emitRoute(req, res, Buffer.concat(chunks).toString("utf8"));
+    (path === "/bench/generate" ? generateRoute : emitRoute)(req, res, Buffer.concat(chunks).toString("utf8"));
   });
 });
 

@@ -8,6 +8,7 @@
 // max_queued_bytes or max_queued_writes the connection is dropped.
 // (websocket_session, on Beast's stream, serves connections that negotiate permessage-deflate.)
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -66,22 +67,14 @@ class raw_websocket_session final : public upgrade_session<Stream>,
   }
 
   // Inline when called on the connection's shard: a broadcast reaches thousands of sockets
-  // there, and a post per recipient would cost an allocation and a queue round trip each.
+  // there, and a post per recipient would cost an allocation and a queue round trip each (as would
+  // dispatch() through the type-erased executor, which wraps the function even to run it at once).
   void write(std::vector<wire::frame_ptr> frames, written_handler done) override {
-    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frames = std::move(frames),
-                                      done = std::move(done)]() mutable {
-      if (self->finished_ || self->close_queued_) {
-        if (done) done(false);
-        return;
-      }
-      for (const auto& frame : frames) {
-        for (const auto& message : frame->websocket_messages()) self->queued_bytes_ += message.bytes.size();
-      }
-      if (self->queue_.size() >= self->options_.max_queued_writes || self->queued_bytes_ > self->options_.max_queued_bytes) {
-        return self->overflow(std::move(done));
-      }
-      self->queue_.push_back({std::move(frames), {}, std::move(done)});
-      self->maybe_write();
+    if (const auto* shard = executor_.target<boost::asio::io_context::executor_type>(); shard && shard->running_in_this_thread()) {
+      return enqueue(std::move(frames), std::move(done));
+    }
+    boost::asio::dispatch(executor_, [self = this->shared_from_this(), frames = std::move(frames), done = std::move(done)]() mutable {
+      self->enqueue(std::move(frames), std::move(done));
     });
   }
 
@@ -110,6 +103,22 @@ class raw_websocket_session final : public upgrade_session<Stream>,
   static constexpr bool is_tls = requires(Stream& s) { s.next_layer(); };
   using transport_type = std::conditional_t<is_tls, Stream, boost::asio::ip::tcp::socket>;
   static constexpr std::size_t read_chunk = 2048;
+
+  // On the shard: queues a write, or refuses it once the connection is closing or over its bounds.
+  void enqueue(std::vector<wire::frame_ptr> frames, written_handler done) {
+    if (finished_ || close_queued_) {
+      if (done) done(false);
+      return;
+    }
+    for (const auto& frame : frames) {
+      for (const auto& message : frame->websocket_messages()) queued_bytes_ += message.bytes.size();
+    }
+    if (queue_.size() >= options_.max_queued_writes || queued_bytes_ > options_.max_queued_bytes) {
+      return overflow(std::move(done));
+    }
+    queue_.push_back({std::move(frames), {}, std::move(done)});
+    maybe_write();
+  }
 
   // --- reading -------------------------------------------------------------------------------
 
@@ -268,7 +277,7 @@ class raw_websocket_session final : public upgrade_session<Stream>,
 
   // Writes everything queued in one gather write; another write starts when it completes.
   void maybe_write() {
-    if (!open_ || writing_ || finished_ || queue_.empty()) return;
+    if (!open_ || writing_ || completing_ || finished_ || queue_.empty()) return;
     writing_ = true;
     std::swap(sending_, queue_);  // sending_ was empty
     queued_bytes_ = 0;
@@ -292,25 +301,54 @@ class raw_websocket_session final : public upgrade_session<Stream>,
         }
       }
     }
-    const auto written = [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
-      if (ec || self->finished_) return self->finish();
-      self->writing_ = false;
-      std::swap(self->sent_, self->sending_);  // both keep their capacity: no allocation per write
-      for (auto& item : self->sent_) {
-        if (item.done) item.done(true);
-      }
-      self->sent_.clear();
-      if (self->close_queued_ && self->close_received_ && self->queue_.empty()) return self->finish();
-      self->maybe_write();
+    // The session stays alive while Asio writes from its buffers.
+    const auto written = [this] {
+      return [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) { self->on_written(ec); };
     };
     if constexpr (is_tls) {
       // TLS writes one record per buffer: the queue goes out as one contiguous block instead.
       flat_.clear();
       for (const auto& b : buffers_) flat_.append(static_cast<const char*>(b.data()), b.size());
-      boost::asio::async_write(*transport_, boost::asio::buffer(flat_), written);
+      boost::asio::async_write(*transport_, boost::asio::buffer(flat_), written());
     } else {
-      boost::asio::async_write(*transport_, buffers_, written);
+      // One non-blocking sendmsg first: a socket that takes it all (nearly every recipient of a
+      // broadcast) completes here, with no composed operation and no posted completion. What the
+      // kernel did not take, and a close (whose completion may end the connection), go the
+      // asynchronous way; so does an error, reported from there.
+      if (!close_queued_) {
+        boost::system::error_code ec;
+        const std::size_t sent = transport_->write_some(buffers_, ec);
+        if (!ec && sent == boost::asio::buffer_size(buffers_)) {
+          const auto keep = this->shared_from_this();  // the senders told inline may let go of it
+          return on_written(ec);
+        }
+        if (!ec) drop_sent(sent);
+      }
+      boost::asio::async_write(*transport_, buffers_, written());
     }
+  }
+
+  // A write ended: its senders are told, and what was queued meanwhile goes next.
+  void on_written(boost::beast::error_code ec) {
+    if (ec || finished_) return finish();
+    writing_ = false;
+    std::swap(sent_, sending_);  // both keep their capacity: no allocation per write
+    completing_ = true;  // a write the callbacks queue waits for the loop: it would reuse sent_
+    for (auto& item : sent_) {
+      if (item.done) item.done(true);
+    }
+    completing_ = false;
+    sent_.clear();
+    if (close_queued_ && close_received_ && queue_.empty()) return finish();
+    maybe_write();
+  }
+
+  // Removes the first `sent` bytes from buffers_ (a partial write).
+  void drop_sent(std::size_t sent) {
+    auto first = buffers_.begin();
+    for (; first != buffers_.end() && sent >= first->size(); ++first) sent -= first->size();
+    if (first != buffers_.end()) *first += sent;
+    buffers_.erase(buffers_.begin(), first);
   }
 
   // Whatever ended the connection: fail the writes still queued, report once.
@@ -364,6 +402,7 @@ class raw_websocket_session final : public upgrade_session<Stream>,
   bool reading_ = false;
   bool open_ = false;
   bool writing_ = false;
+  bool completing_ = false;  // telling the senders of the last write
   bool close_queued_ = false;
   bool close_received_ = false;
   bool draining_ = false;  // after a protocol failure

@@ -60,11 +60,12 @@ describe("outbound queue", () => {
 
     const socket = openSocket(`${server.ws}/engine.io/?EIO=4&transport=websocket`);
     await socket.next();
+    // A WebSocket whose socket takes each write at once is always ready: none is dropped.
     socket.send("4vflood:100");
-    assert.equal(await socket.next(), "4m0");
-    assert.equal(await socket.next(), "4flooded 1 99 0");
+    for (let i = 0; i < 100; i += 1) assert.equal(await socket.next(), `4m${i}`);
+    assert.equal(await socket.next(), "4flooded 100 0 0");
     socket.close();
-    assert.equal((await stats(server.base)).dropped, 5 + 99);
+    assert.equal((await stats(server.base)).dropped, 5);
   });
 });
 

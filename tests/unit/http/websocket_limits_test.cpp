@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -174,6 +175,62 @@ TEST_P(WebSocketQueueTest, APeerThatDoesNotReadIsDroppedWhenItsQueueIsFull) {
   EXPECT_TRUE(eventually([&] { return route_->closed() == 1; }));
   EXPECT_EQ(server_->stats().websocket_queue_overflows, 1u);
   EXPECT_TRUE(eventually([&] { return failed->load() > 0; }));
+}
+
+// The project's own frames (Beast's stream fragments long messages): writes go out at once while
+// the socket takes them, and wait while it does not, so a peer that reads late still gets every
+// frame, whole and in order (a partial write resumes where it stopped).
+TEST_F(WebSocketTest, APeerThatReadsLateGetsEveryFrameInOrder) {
+  http::websocket_options ws;
+  ws.max_queued_bytes = 64 * 1024 * 1024;
+  start(ws);
+  raw_client c(server_->port(), 4096);
+  upgrade(c);
+  ASSERT_TRUE(eventually([&] { return route_->channel() != nullptr; }));
+  constexpr int frames = 300;
+  constexpr std::size_t size = 30000;  // a 16-bit length; 9 MB in all, far more than the socket buffers
+  auto written = std::make_shared<std::atomic<int>>(0);
+  for (int i = 0; i < frames; ++i) {
+    route_->channel()->write({wire::make_binary_frame(std::string(size, static_cast<char>('a' + i % 26)))},
+                             [written](bool ok) { if (ok) written->fetch_add(1); });
+  }
+  for (int i = 0; i < frames; ++i) {
+    ASSERT_TRUE(c.read_at_least(4));
+    ASSERT_EQ(static_cast<unsigned char>(c.input()[0]), 0x82u) << "frame " << i;
+    ASSERT_EQ(static_cast<unsigned char>(c.input()[1]), 126u);
+    const std::size_t length = (static_cast<unsigned char>(c.input()[2]) << 8) | static_cast<unsigned char>(c.input()[3]);
+    ASSERT_EQ(length, size);
+    ASSERT_TRUE(c.read_at_least(4 + length));
+    const std::string payload = c.take(4 + length).substr(4);
+    ASSERT_EQ(payload, std::string(size, static_cast<char>('a' + i % 26))) << "frame " << i;
+  }
+  EXPECT_TRUE(eventually([&] { return written->load() == frames; }));
+  EXPECT_EQ(route_->closed(), 0);
+}
+
+// A write that completes at once tells its sender inline; a sender that writes again from there
+// (as an Engine.IO session does with what it queued meanwhile) gets each frame out once, in order.
+TEST_F(WebSocketTest, WritesFromACompletionGoOutOnceInOrder) {
+  start();
+  raw_client c(server_->port());
+  upgrade(c);
+  ASSERT_TRUE(eventually([&] { return route_->channel() != nullptr; }));
+  auto channel = route_->channel();
+  std::function<void(int)> write_from = [&, channel](int n) {
+    channel->write({wire::make_text_frame(wire::eio::packet_type::message, std::string(1, static_cast<char>('a' + n)))}, [&, n](bool ok) {
+      if (ok && n < 5) write_from(n + 1);
+    });
+  };
+  write_from(0);
+  for (int n = 0; n <= 5; ++n) {
+    const auto [op, payload] = read_frame(c);
+    ASSERT_EQ(op, 0x1u) << "frame " << n;
+    ASSERT_EQ(payload, "4" + std::string(1, static_cast<char>('a' + n)));  // an Engine.IO message
+  }
+  ASSERT_TRUE(c.send(client_frame(0x9, "end")));  // a ping: its pong comes after anything left
+  const auto [op, payload] = read_frame(c);
+  EXPECT_EQ(op, 0xAu);
+  EXPECT_EQ(payload, "end");
 }
 
 TEST_P(WebSocketQueueTest, TooManyQueuedWritesDropThePeerToo) {
