@@ -14,8 +14,10 @@ packages=(
   python3-socketio python3-websocket python3-requests python3-jwt
   chromium systemd doxygen
 )
-# `install-deps.sh bench`: also what `make bench` needs (callgrind, the fanout chart).
-[ "${1:-}" = bench ] && packages+=(valgrind python3-matplotlib)
+# `install-deps.sh bench`: also what `make bench` needs (callgrind, the fanout chart). matplotlib's
+# python3-fonttools needs python3-scipy or python3-munkres: named, munkres is taken, for apt would
+# pick scipy, whose python3-pythran wants Boost 1.74.
+[ "${1:-}" = bench ] && packages+=(valgrind python3-matplotlib python3-munkres)
 # Node.js may come from another packaging of nodejs that bundles npm; only add Debian's when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
