@@ -23,6 +23,7 @@
 
 #include "switchboard/http/server.hpp"
 #include "switchboard/http/stop_signals.hpp"
+#include "switchboard/log/log.hpp"
 #include "switchboard/realtime/options.hpp"
 #include "switchboard/realtime/server.hpp"
 
@@ -135,6 +136,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "shards; 0: one per core");
   CLI11_PARSE(app, argc, argv);
 
+  switchboard::log::configure({.output = switchboard::log::format::text, .min_level = switchboard::log::level::warn});  // as bench/switchboard.toml
   http::stop_signals stop;  // before any thread starts
   http::server server({.address = "127.0.0.1", .port = port, .threads = threads});
   rt::options options;
