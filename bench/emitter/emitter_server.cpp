@@ -104,7 +104,8 @@ class generate_route final : public http::route {
     if (ec || p.rate <= 0 || p.seconds <= 0 || p.users == 0) {
       return ex->respond(http::make_response(req, status::bad_request, "rate, seconds and users must be positive"));
     }
-    // One generation at a time, on a thread of its own, as a module's worker would emit.
+    // Each request generates on a thread of its own, as a module's worker would emit (the load
+    // generator sends one at a time; the thread ends with its answer).
     std::thread([ex, p] {
       const generated g = generate(p);
       const boost::json::object answer{{"emitted", g.emitted}, {"failed", g.failed}};
