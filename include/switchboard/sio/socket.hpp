@@ -112,7 +112,8 @@ class socket : public std::enable_shared_from_this<socket> {
   virtual void on(std::string event, event_handler handler) = 0;
   /// Adds a handler that sees every event, before the event's own handler.
   virtual void on_any(any_handler handler) = 0;
-  /// Removes the handler of `event`.
+  /// Removes this socket's own handler of `event`; a handler its namespace has for every socket
+  /// (namespace_::on, realtime::server::on) still serves the event.
   virtual void off(const std::string& event) = 0;
   /// Adds a handler run when the socket leaves its namespace, while the rooms are still joined.
   virtual void on_disconnecting(disconnect_handler handler) = 0;

@@ -180,8 +180,13 @@ TEST_F(sio_server, namespace_handlers_serve_every_socket_unless_it_has_its_own) 
   });
   srv->of("/").on("boom", [](socket&, arguments&, ack_sender) { throw std::runtime_error("a module's bug"); });
   srv->of("/").on_connection([&](socket& s) {
-    if (s.auth().contains("own")) s.on("ev", [&](socket&, arguments&, ack_sender ack) {
+    if (!s.auth().contains("own")) return;
+    s.on("ev", [&](socket&, arguments&, ack_sender ack) {
       ++by_socket;
+      ack();
+    });
+    s.on("drop-own", [](socket& self, arguments&, ack_sender ack) {
+      self.off("ev");
       ack();
     });
   });
@@ -197,6 +202,11 @@ TEST_F(sio_server, namespace_handlers_serve_every_socket_unless_it_has_its_own) 
   message(other, "2/other,4[\"ev\"]");
   ASSERT_TRUE(wait([&] { return by_namespace == 2 && by_socket == 1; }));
   ASSERT_TRUE(wait([&] { return a->count("31[\"x\"]") == 1 && b->count("32[\"y\"]") == 1 && own->count("33[]") == 1; }));
+  // off() removes the socket's own handler: the namespace's serves it from then on.
+  message(own, "24[\"drop-own\"]");
+  ASSERT_TRUE(wait([&] { return own->count("34[]") == 1; }));
+  message(own, "25[\"ev\",\"w\"]");
+  ASSERT_TRUE(wait([&] { return own->count("35[\"w\"]") == 1 && by_namespace == 3 && by_socket == 1; }));
   message(a, "2[\"boom\"]");
   ASSERT_TRUE(wait([&] { return a->count("1") == 1; }));
   // One shard runs the posts in order: /other's event was handled before the boom.
