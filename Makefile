@@ -25,7 +25,7 @@ deps:
 	@scripts/install-deps.sh
 
 # The release tree: the server of `make run`, the compile-fail checks and the package consumers;
-# every other test runs in the sanitizer tree (sanitizer.unit, .e2e and .integration here).
+# every other test runs in the sanitizer tree (sanitizer.unit.<binary>, .e2e and .integration here).
 # `make bench` adds the benchmarks to it.
 BUILD_BENCH ?= OFF
 build: deps

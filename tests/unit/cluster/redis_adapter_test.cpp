@@ -149,7 +149,7 @@ TEST_F(RedisAdapter, FetchSocketsGathersBothNodes) {
   std::promise<std::vector<sio::socket_info>> result;
   a.adapter->fetch_sockets({{"room"}, {}, {}}, [&](std::vector<sio::socket_info> s) { result.set_value(std::move(s)); });
   auto future = result.get_future();
-  ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
+  ASSERT_EQ(future.wait_for(30s), std::future_status::ready);
   std::set<std::string> ids;
   for (const auto& s : future.get()) {
     ids.insert(s.id);
@@ -161,7 +161,7 @@ TEST_F(RedisAdapter, FetchSocketsGathersBothNodes) {
   std::promise<std::pair<std::error_code, std::set<std::string>>> rooms;
   a.cluster->all_rooms("/", [&](std::error_code ec, std::set<std::string> r) { rooms.set_value({ec, std::move(r)}); });
   auto all = rooms.get_future();
-  ASSERT_EQ(all.wait_for(3s), std::future_status::ready);
+  ASSERT_EQ(all.wait_for(30s), std::future_status::ready);
   const auto [ec, names] = all.get();
   EXPECT_FALSE(ec);
   EXPECT_EQ(names, (std::set<std::string>{"a1", "a2", "b1", "room"}));
@@ -184,7 +184,7 @@ TEST_F(RedisAdapter, ATimeoutYieldsPartialResults) {
   const auto start = std::chrono::steady_clock::now();
   a.adapter->fetch_sockets({}, [&](std::vector<sio::socket_info> s) { result.set_value(std::move(s)); });
   auto future = result.get_future();
-  ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
+  ASSERT_EQ(future.wait_for(30s), std::future_status::ready);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 290ms);
   std::set<std::string> ids;
   for (const auto& s : future.get()) ids.insert(s.id);
@@ -203,15 +203,13 @@ TEST_F(RedisAdapter, BroadcastWithAckGathersCountsAndAcks) {
   auto p = event({"question"});
   p.id = 7;
   sio::broadcast_target target;
-  target.flags.timeout = 2s;
+  target.flags.timeout = 120s;  // far beyond the wait below: an answer there did not wait for it
   std::promise<std::pair<std::error_code, std::vector<sio::arguments>>> result;
-  const auto start = std::chrono::steady_clock::now();
   a.adapter->broadcast_with_ack(
       p, frame_of(p), 7, target,
       [&](std::error_code ec, std::vector<sio::arguments> answers) { result.set_value({ec, std::move(answers)}); }, {});
   auto future = result.get_future();
-  ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // complete: no waiting for the timeout
+  ASSERT_EQ(future.wait_for(30s), std::future_status::ready);
   const auto [ec, answers] = future.get();
   EXPECT_FALSE(ec) << ec.message();
   std::multiset<std::string> values;
@@ -241,7 +239,7 @@ TEST_F(RedisAdapter, BroadcastWithAckTimesOutWithWhatCame) {
       p, frame_of(p), 1, target,
       [&](std::error_code ec, std::vector<sio::arguments> answers) { result.set_value({ec, std::move(answers)}); }, {});
   auto future = result.get_future();
-  ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
+  ASSERT_EQ(future.wait_for(30s), std::future_status::ready);
   const auto [ec, answers] = future.get();
   EXPECT_EQ(ec, sio::errc::ack_timeout);
   ASSERT_EQ(answers.size(), 1u);
@@ -262,7 +260,7 @@ TEST_F(RedisAdapter, ServerSideEmitWithAndWithoutAnswers) {
     result.set_value({ec, std::move(answers)});
   });
   auto future = result.get_future();
-  ASSERT_EQ(future.wait_for(3s), std::future_status::ready);
+  ASSERT_EQ(future.wait_for(30s), std::future_status::ready);
   const auto [ec, answers] = future.get();
   EXPECT_FALSE(ec);
   EXPECT_EQ(answers, (std::vector<json::value>{json::value("pong")}));
@@ -270,7 +268,9 @@ TEST_F(RedisAdapter, ServerSideEmitWithAndWithoutAnswers) {
 }
 
 TEST_F(RedisAdapter, RedisDownDeliversLocallyAndCountsThenRecovers) {
-  auto a = make_node();
+  cluster::redis_adapter_options options;
+  options.request_timeout = 120s;  // far beyond the waits below: an answer there did not wait for it
+  auto a = make_node("/", options);
   auto b = make_node();
   a.local->add_socket("a1");
   wait_subscribed(2);
@@ -279,11 +279,9 @@ TEST_F(RedisAdapter, RedisDownDeliversLocallyAndCountsThenRecovers) {
   ASSERT_TRUE(eventually([&] { return !a.cluster->stats().connected; }));
   const auto p = event({"while down"});
   std::promise<std::size_t> delivered;
-  const auto start = std::chrono::steady_clock::now();
   a.adapter->broadcast(p, frame_of(p), {}, [&](std::size_t n) { delivered.set_value(n); });
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 50ms);  // returned without waiting for Redis
   auto local = delivered.get_future();
-  ASSERT_EQ(local.wait_for(1s), std::future_status::ready);
+  ASSERT_EQ(local.wait_for(30s), std::future_status::ready);  // while Redis is still down
   EXPECT_EQ(local.get(), 1u);
   ASSERT_TRUE(eventually([&] { return a.cluster->stats().publish_failures >= 1; }));
   EXPECT_GE(a.cluster->stats().redis_errors, 1u);
@@ -292,7 +290,7 @@ TEST_F(RedisAdapter, RedisDownDeliversLocallyAndCountsThenRecovers) {
   std::promise<std::size_t> fetched;
   a.adapter->fetch_sockets({}, [&](std::vector<sio::socket_info> s) { fetched.set_value(s.size()); });
   auto f = fetched.get_future();
-  ASSERT_EQ(f.wait_for(1s), std::future_status::ready);
+  ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
   EXPECT_EQ(f.get(), 1u);
 
   redis_.start();
