@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "duration.hpp"
+#include "switchboard/admin/instrument.hpp"
 #include "switchboard/http/peer_address.hpp"
 
 extern char** environ;
@@ -228,6 +229,15 @@ const std::vector<setting>& settings() {
              [](config& c) -> auto& { return c.cluster.subscription_mode; }),
       text("cluster.advertise", [](config& c) -> auto& { return c.cluster.advertise; }),
       integer("cluster.relay_connections", 1, 1'000'000, [](config& c) -> auto& { return c.cluster.relay_connections; }),
+      boolean("admin.enabled", [](config& c) -> auto& { return c.admin.enabled; }),
+      text("admin.username", [](config& c) -> auto& { return c.admin.username; }),
+      text("admin.password_hash", [](config& c) -> auto& { return c.admin.password_hash; }),
+      boolean("admin.read_only", [](config& c) -> auto& { return c.admin.read_only; }),
+      one_of("admin.mode", {"development", "production"}, [](config& c) -> auto& { return c.admin.mode; }),
+      text("admin.server_id", [](config& c) -> auto& { return c.admin.server_id; }),
+      text("admin.namespace", [](config& c) -> auto& { return c.admin.namespace_name; }),
+      boolean("admin.ui", [](config& c) -> auto& { return c.admin.ui; }),
+      integer("admin.max_reports_per_second", 0, 1'000'000, [](config& c) -> auto& { return c.admin.max_reports_per_second; }),
   };
   return all;
 }
@@ -266,14 +276,36 @@ std::optional<std::string> setting_of_variable(std::string_view variable) {
   return std::nullopt;
 }
 
+bool is_loopback(const std::string& a) { return a == "127.0.0.1" || a == "::1" || a == "localhost"; }
+
+void check_admin(const config& c, const std::vector<std::string>& addresses) {
+  const auto& a = c.admin;
+  if (a.username.empty() != a.password_hash.empty()) {
+    throw config_error("admin: set both admin.username and admin.password_hash, or neither");
+  }
+  if (!a.password_hash.empty() && !admin::is_bcrypt_hash(a.password_hash)) {
+    throw config_error("admin.password_hash: expected a bcrypt hash ($2b$12$...; e.g. htpasswd -nbBC 12 \"\" password)");
+  }
+  if (a.namespace_name.size() < 2 || a.namespace_name.front() != '/' || a.namespace_name.find(',') != std::string::npos) {
+    throw config_error("admin.namespace = " + a.namespace_name + ": expected a namespace such as \"/admin\"");
+  }
+  if (a.password_hash.empty()) {
+    for (const auto& address : addresses) {
+      if (!is_loopback(address)) {
+        throw config_error("admin.enabled without admin.password_hash: refused on " + address +
+                           " (anyone reaching it could disconnect your users; set admin.username and admin.password_hash)");
+      }
+    }
+  }
+}
+
 void check(const config& c) {
   if ((c.tls.cert.empty()) != (c.tls.key.empty())) throw config_error("tls: set both tls.cert and tls.key, or neither");
   if (c.auth.sessions == "redis" && c.auth.redis.empty()) throw config_error("auth.sessions = \"redis\" needs auth.redis");
-  const auto loopback = [](const std::string& a) { return a == "127.0.0.1" || a == "::1" || a == "localhost"; };
   std::vector<std::string> addresses{c.server.address};
   addresses.insert(addresses.end(), c.server.more_addresses.begin(), c.server.more_addresses.end());
   for (const auto& address : addresses) {
-    if (c.auth.jwt_secret == development_secret && !loopback(address)) {
+    if (c.auth.jwt_secret == development_secret && !is_loopback(address)) {
       throw config_error("auth.jwt_secret is the development secret: refused on " + address +
                          " (set a secret of your own for any non-loopback address)");
     }
@@ -282,6 +314,7 @@ void check(const config& c) {
     throw config_error("auth.jwt_secret is the placeholder of the packaged configuration: set a secret of your own "
                        "(e.g. openssl rand -hex 32) in /etc/switchboard/switchboard.toml or SWITCHBOARD_AUTH_JWT_SECRET");
   }
+  if (c.admin.enabled) check_admin(c, addresses);
   if (c.cluster.key.empty()) throw config_error("cluster.key is empty: the Redis channels need a prefix (default \"socket.io\")");
   for (const auto& [name, key] : c.api.keys) {
     if (key.size() < 16) throw config_error("api.keys." + name + ": an API key needs at least 16 characters");

@@ -121,6 +121,18 @@ struct config {
     std::string advertise;  // "host:port" other nodes relay polling requests to; empty: server.address and port
     std::size_t relay_connections = 512;  // per owner node and shard
   } cluster;
+  // The Socket.IO Admin UI: its namespace, login, and the bundle at /admin/.
+  struct {
+    bool enabled = false;
+    std::string username;       // with password_hash; both empty: no login (loopback only)
+    std::string password_hash;  // bcrypt
+    bool read_only = false;
+    std::string mode = "development";  // or "production": statistics only
+    std::string server_id;             // this node in the UI; empty: host name#pid
+    std::string namespace_name = "/admin";
+    bool ui = true;  // serve the bundle at /admin/
+    std::size_t max_reports_per_second = 500;
+  } admin;
 };
 
 // Every setting's name ("server.port"), for --help and errors.

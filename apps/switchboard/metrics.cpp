@@ -142,6 +142,18 @@ void render_connections(std::string& out, const http::server& http) {
 
 }  // namespace
 
+static void render_admin(std::string& out, const admin::counters& a) {
+  metric(out, "switchboard_admin_reports_total", "counter", "Socket, room and event reports sent to the Admin UI.", a.reports);
+  metric(out, "switchboard_admin_dropped_reports_total", "counter",
+         "Admin UI reports dropped over admin.max_reports_per_second.", a.dropped_reports);
+  metric(out, "switchboard_admin_logins_total", "counter", "Admin UI connections admitted.", a.logins);
+  metric(out, "switchboard_admin_refused_logins_total", "counter", "Admin UI logins refused (invalid credentials).",
+         a.refused_logins);
+  metric(out, "switchboard_admin_busy_logins_total", "counter", "Admin UI logins refused: too many password checks waiting.",
+         a.busy_logins);
+  metric(out, "switchboard_admin_actions_total", "counter", "Admin UI actions carried out (join, leave, disconnect).", a.actions);
+}
+
 void metrics::watch(realtime::server& server) {
   watched_ = &server;
   server.io().on_connection([self = weak_from_this()](sio::socket& s) {
@@ -209,6 +221,7 @@ std::string metrics::render(const engine::server& engine, const http::server& ht
   }
   if (watched_) render_limits(out, traffic, *watched_);
   if (cluster_stats_) render_cluster(out, cluster_stats_());
+  if (admin_counters_) render_admin(out, admin_counters_());
   return out;
 }
 

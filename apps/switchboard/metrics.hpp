@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "switchboard/admin/instrument.hpp"
 #include "switchboard/cluster/redis_adapter.hpp"
 #include "switchboard/http/server.hpp"
 #include "switchboard/realtime/server.hpp"
@@ -27,6 +28,8 @@ class metrics : public std::enable_shared_from_this<metrics> {
   void watch(std::function<cluster::redis_adapter_stats()> cluster_stats) { cluster_stats_ = std::move(cluster_stats); }
   // Adds switchboard_memory_releases_total. Before the first scrape.
   void watch(std::shared_ptr<const memory_release> releases) { releases_ = std::move(releases); }
+  // Adds the Admin UI's counters (switchboard_admin_*). Before the first scrape.
+  void watch(std::function<admin::counters()> admin_counters) { admin_counters_ = std::move(admin_counters); }
   // For auth::guard_options::on_attempt.
   void attempt(std::string_view outcome);
   std::string render(const engine::server& engine, const http::server& http) const;
@@ -38,6 +41,7 @@ class metrics : public std::enable_shared_from_this<metrics> {
   std::atomic<std::uint64_t> received_{0};
   std::function<cluster::redis_adapter_stats()> cluster_stats_;  // empty: a single node
   std::shared_ptr<const memory_release> releases_;
+  std::function<admin::counters()> admin_counters_;  // empty: no Admin UI
   // Read at scrape for the limits' counters; scrapes end with the http server, before it goes.
   realtime::server* watched_ = nullptr;
 };

@@ -5,6 +5,7 @@
 
 #include "duration.hpp"
 #include "chat/chat_module.hpp"
+#include "admin_ui.hpp"
 #include "chat_api.hpp"
 #include "cluster_node.hpp"
 #include "demo_page.hpp"
@@ -14,6 +15,7 @@
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "server_setup.hpp"
+#include "switchboard/admin/instrument.hpp"
 #include "switchboard/http/stop_signals.hpp"
 #include "switchboard/log/sampled.hpp"
 #include "switchboard/realtime/options.hpp"
@@ -67,6 +69,26 @@ void mount_routes(http::server& http, const cluster::redis_cluster* cluster_node
   }));
 }
 
+// The Admin UI's namespace and statistics, and its bundle at /admin/; null when not enabled.
+std::shared_ptr<admin::instrumentation> start_admin(const config& c, realtime::server& server, http::server& http) {
+  if (!c.admin.enabled) return nullptr;
+  admin::options o;
+  o.namespace_name = c.admin.namespace_name;
+  o.username = c.admin.username;
+  o.password_hash = c.admin.password_hash;
+  o.read_only = c.admin.read_only;
+  o.mode = c.admin.mode == "production" ? admin::mode::production : admin::mode::development;
+  o.server_id = c.admin.server_id;
+  o.max_reports_per_second = static_cast<std::uint32_t>(c.admin.max_reports_per_second);
+  auto instrumentation = admin::instrumentation::attach(server.io(), http.shards().shard(0).get_executor(), server.workers(), o);
+  if (c.admin.ui) {
+    http.mount("/admin", make_admin_ui_route({.admin_namespace = o.namespace_name, .login_required = !o.username.empty()}));
+  }
+  log::info("admin UI enabled", {{"namespace", o.namespace_name}, {"login", o.username.empty() ? "none (loopback)" : "basic"},
+                                 {"read_only", o.read_only ? "true" : "false"}, {"mode", c.admin.mode}});
+  return instrumentation;
+}
+
 void serve(const config& c) {
   configure_logging(c);
   const http::stop_signals stop;  // before any thread starts
@@ -87,6 +109,9 @@ void serve(const config& c) {
   apply_limits(c, options.sio);
   options.auth = users;
   options.guard.disconnect_on_expiry = c.auth.disconnect_on_expiry;
+  if (c.admin.enabled) {  // the admin namespace has its own login, not the users' tokens
+    options.guard.is_public = [admin_namespace = c.admin.namespace_name](std::string_view nsp) { return nsp == admin_namespace; };
+  }
   options.revocation_poll = c.auth.revocation_poll;
   auto counters = std::make_shared<metrics>();
   options.guard.on_attempt = [counters](std::string_view outcome) { counters->attempt(outcome); };
@@ -96,6 +121,8 @@ void serve(const config& c) {
   const auto releases = std::make_shared<memory_release>(http.shards().shard(0).get_executor(), c.server.memory_release_interval);
   counters->watch(releases);
   users.workers = realtime_server->workers();
+  const auto admin = start_admin(c, *realtime_server, http);
+  if (admin) counters->watch([admin] { return admin->counters(); });
 
   auto chat_store = std::make_shared<chat::chat_store>((std::filesystem::path(c.server.data_dir) / "chat.db").string());
   const bool development = c.auth.jwt_secret == development_secret;
@@ -126,6 +153,7 @@ void serve(const config& c) {
   const int signal = stop.wait();
   log::info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (directory) directory->withdraw();  // the other nodes stop relaying here: their clients reconnect
+  if (admin) admin->stop();
   const std::size_t left = realtime_server->stop(drain_time);  // every client told "server shutting down"
   if (cluster_node) stop_cluster(*cluster_node);
   releases->stop();

@@ -79,6 +79,7 @@ std::shared_ptr<server> server::attach(http::server& http, options opts, std::sh
 
 const options& server::opts() const noexcept { return state_->opts; }
 std::size_t server::session_count() const noexcept { return state_->session_count.load(std::memory_order_relaxed); }
+std::size_t server::polling_sessions() const noexcept { return state_->polling_sessions.load(std::memory_order_relaxed); }
 std::size_t server::waiting_polls() const noexcept { return state_->waiting_polls.load(std::memory_order_relaxed); }
 std::size_t server::unauthenticated_sessions() const noexcept {
   return state_->unauthenticated_sessions.load(std::memory_order_relaxed);
@@ -254,6 +255,8 @@ void server::open_websocket(const http::websocket_upgrade_ptr& upgrade, const ad
 
 void server::register_session(std::shared_ptr<session_impl> s) {
   state_->session_count.fetch_add(1, std::memory_order_relaxed);
+  state_->traffic[s->shard()].sessions_opened.fetch_add(1, std::memory_order_relaxed);
+  if (s->transport() == transport_kind::polling) state_->polling_sessions.fetch_add(1, std::memory_order_relaxed);
   registries_[s->shard()]->sessions.emplace(s->id(), std::move(s));
 }
 
@@ -274,6 +277,9 @@ server::traffic server::traffic_totals() const noexcept {
     const auto& t = state_->traffic[i];
     total.bytes_in += t.bytes_in.load(relaxed);
     total.bytes_out += t.bytes_out.load(relaxed);
+    total.sessions_opened += t.sessions_opened.load(relaxed);
+    total.messages_in += t.messages_in.load(relaxed);
+    total.messages_out += t.messages_out.load(relaxed);
     total.dropped += t.dropped.load(relaxed);
     total.overflows += t.overflows.load(relaxed);
     total.byte_overflows += t.byte_overflows.load(relaxed);

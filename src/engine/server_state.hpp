@@ -17,6 +17,7 @@ struct alignas(64) shard_traffic {
   std::atomic<std::uint64_t> refused_address_sessions{0}, refused_handshake_rate{0}, refused_unauthenticated{0},
       refused_allow_request{0}, pre_auth_timeouts{0}, probe_abuse{0};
   std::atomic<std::uint64_t> relayed_requests{0}, relayed_upgrades{0}, relay_owner_gone{0};
+  std::atomic<std::uint64_t> sessions_opened{0}, messages_in{0}, messages_out{0};
 };
 
 // Thread-safe: the options and handler never change; the rest are atomics or locked.
@@ -48,6 +49,7 @@ struct server_state {
   const std::string node_id;  // this node's, in session ids; empty on a single node
   std::atomic<std::size_t> session_count{0};
   std::atomic<std::size_t> waiting_polls{0};
+  std::atomic<std::size_t> polling_sessions{0};  // open sessions whose transport is polling
   std::atomic<std::size_t> unauthenticated_sessions{0};
   std::atomic<std::size_t> unauthenticated_bytes{0};
 };

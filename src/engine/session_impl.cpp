@@ -131,6 +131,7 @@ send_status session_impl::send(wire::frame_ptr frame, bool is_volatile) {
     end("queue overflow", farewell::close_packet);
     return send_status::closed;
   }
+  traffic.messages_out.fetch_add(1, std::memory_order_relaxed);
   queue_.push_back(std::move(frame));
   queued_bytes_ += bytes;
   add_queued_bytes(traffic, static_cast<std::int64_t>(bytes));
@@ -299,9 +300,11 @@ void session_impl::on_probe_message(eio::packet p) {
   // "5": the WebSocket becomes the transport; a GET still pending ends with a noop.
   upgrade_timer_.cancel();
   transport_ = transport_kind::websocket;
+  state_->polling_sessions.fetch_sub(1, std::memory_order_relaxed);
   channel_ = std::move(probe_);
   if (poll_) answer_poll("6");
   flush();
+  state_->handler->on_upgrade(shared_from_this());
 }
 
 void session_impl::fail_upgrade() {
@@ -322,6 +325,7 @@ void session_impl::on_packet(eio::packet p) {
   if (closing_) return;
   switch (p.type) {
     case eio::packet_type::message:
+      state_->traffic[shard_].messages_in.fetch_add(1, std::memory_order_relaxed);
       state_->handler->on_message(shared_from_this(), p.binary, std::move(p.data));
       return;
     case eio::packet_type::pong:
@@ -411,6 +415,7 @@ void session_impl::end(std::string_view reason, farewell how) {
   clear_queue();
   auth_timer_.cancel();
   state_->session_count.fetch_sub(1, std::memory_order_relaxed);
+  if (transport_ == transport_kind::polling) state_->polling_sessions.fetch_sub(1, std::memory_order_relaxed);
   state_->clients.release(client_);
   if (!authenticated_) state_->release_unauthenticated(unauthenticated_cost_);
   if (auto owner = owner_.lock()) owner->unregister_session(*this);

@@ -157,4 +157,11 @@ void client::on_close(std::string_view reason) {
   for (auto& [name, s] : sockets) s->close(reason);
 }
 
+void client::on_upgrade(observer& watcher) {
+  const auto sockets = sockets_;  // held: the observer runs beside handlers that may close them
+  for (const auto& [name, s] : sockets) {
+    if (s->connected()) watcher.transport_upgraded(*s);
+  }
+}
+
 }  // namespace switchboard::sio::detail

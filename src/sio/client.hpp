@@ -20,6 +20,8 @@ class client final : public std::enable_shared_from_this<client> {
   void start();
   void on_message(bool binary, std::string data);
   void on_close(std::string_view reason);
+  // The connection moved to WebSocket: `watcher` hears of each connected socket.
+  void on_upgrade(observer& watcher);
 
  private:
   void on_packet(wire::sio::packet p);

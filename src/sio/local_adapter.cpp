@@ -139,8 +139,11 @@ void local_adapter::on_every_shard(F f) {
   }
 }
 
-std::error_code local_adapter::broadcast(const wire::sio::packet&, wire::frame_ptr frame, const broadcast_target& target,
+std::error_code local_adapter::broadcast(const wire::sio::packet& p, wire::frame_ptr frame, const broadcast_target& target,
                                          delivered_callback delivered) {
+  // Only with an observer: each recipient is reported with the packet.
+  std::shared_ptr<observer> watcher = nsp_.config.watcher;
+  auto observed = watcher ? std::make_shared<const wire::sio::packet>(p) : nullptr;
   std::shared_ptr<per_shard_gathering<std::size_t>> counting;
   if (delivered) {
     counting = std::make_shared<per_shard_gathering<std::size_t>>(
@@ -150,11 +153,13 @@ std::error_code local_adapter::broadcast(const wire::sio::packet&, wire::frame_p
           delivered(total);
         });
   }
-  on_every_shard([frame = std::move(frame), target, counting](std::size_t shard, shard_index& index) {
+  on_every_shard([frame = std::move(frame), target, counting, watcher, observed](std::size_t shard, shard_index& index) {
     std::size_t queued = 0;
     // A snapshot: a send that overflows closes its socket, which leaves this index.
     for (const auto& s : targets(index, target)) {
-      if (s->send_frame(frame, target.flags.is_volatile) == engine::send_status::queued) ++queued;
+      if (s->send_frame(frame, target.flags.is_volatile) != engine::send_status::queued) continue;
+      ++queued;
+      if (watcher) watcher->event_sent(*s, *observed);
     }
     if (counting) counting->add(shard, queued);
   });

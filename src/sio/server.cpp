@@ -120,6 +120,16 @@ std::optional<namespace_> server::find(const std::string& name) {
   return namespace_(it->second);
 }
 
+std::vector<std::string> server::namespace_names() const {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(impl_->names->mutex);
+    for (const auto& [name, state] : impl_->names->namespaces) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 void server::dynamic_namespaces(std::function<bool(std::string_view)> accept, std::function<void(namespace_)> setup) {
   std::lock_guard lock(impl_->names->mutex);
   impl_->names->dynamic_accept = std::move(accept);
@@ -162,6 +172,11 @@ server& server::use_in_every_namespace(middleware m) {
 
 server& server::on_connection(connection_handler h) {
   impl_->config.connection_hooks.push_back(std::move(h));
+  return *this;
+}
+
+server& server::observe(std::shared_ptr<observer> o) {
+  impl_->config.watcher = std::move(o);
   return *this;
 }
 
@@ -223,6 +238,12 @@ void server::on_close(const engine::session_ptr& s, std::string_view reason) {
   const auto c = std::move(it->second);
   clients.erase(it);
   c->on_close(reason);
+}
+
+void server::on_upgrade(const engine::session_ptr& s) {
+  if (!impl_->config.watcher) return;
+  const auto& clients = impl_->clients[s->shard()];
+  if (const auto it = clients.find(s.get()); it != clients.end()) it->second->on_upgrade(*impl_->config.watcher);
 }
 
 const std::string& namespace_::name() const noexcept { return state_->name; }

@@ -27,7 +27,11 @@ engine::send_status socket_impl::send_packet(wsio::packet p, bool is_volatile) {
   p.nsp = nsp_->name;
   wire::frame_ptr frame;
   if (wsio::encode_frame(p, frame)) return engine::send_status::dropped;
-  return session_->send(std::move(frame), is_volatile);
+  const auto status = session_->send(std::move(frame), is_volatile);
+  if (auto* watcher = nsp_->config.watcher.get(); watcher && p.type == wsio::packet_type::event && status == engine::send_status::queued) {
+    watcher->event_sent(*this, p);
+  }
+  return status;
 }
 
 void socket_impl::enter() {
@@ -40,6 +44,7 @@ void socket_impl::enter() {
   p.type = wsio::packet_type::connect;
   p.data = json::object{{"sid", id_}};
   send_packet(std::move(p));
+  if (auto* watcher = nsp_->config.watcher.get()) watcher->socket_connected(*this);
 }
 
 engine::send_status socket_impl::emit(std::string_view event, arguments args) {
@@ -90,6 +95,7 @@ void socket_impl::on_event(wsio::packet p) {
   arguments args{json::array(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end())),
                  std::move(p.attachments)};
   if (!take_event_token()) return;
+  if (auto* watcher = nsp_->config.watcher.get()) watcher->event_received(*this, event, args);
   ack_sender ack;
   if (p.id) {
     ack = ack_sender(session_->executor(), shard_, [weak = weak_self(), id = *p.id](arguments answer) {
@@ -177,10 +183,12 @@ void socket_impl::leave_room(const std::string& room) {
 
 void socket_impl::index_join(const std::string& room) {
   if (nsp_->index[shard_].join(*this, room) && nsp_->track_rooms) nsp_->room_added(room, room == id_);
+  if (auto* watcher = nsp_->config.watcher.get()) watcher->room_joined(*this, room);
 }
 
 void socket_impl::index_leave(const std::string& room) {
   if (nsp_->index[shard_].leave(*this, room) && nsp_->track_rooms) nsp_->room_removed(room, room == id_);
+  if (auto* watcher = nsp_->config.watcher.get()) watcher->room_left(*this, room);
 }
 
 broadcast_operator socket_impl::to(std::string room) const {
@@ -213,6 +221,7 @@ void socket_impl::close(std::string_view reason) {
   disconnecting_.clear();
   for (const auto& h : disconnecting) guarded("disconnecting", [&] { h(*this, why); });
   connected_ = false;
+  if (auto* watcher = nsp_->config.watcher.get()) watcher->socket_disconnected(*this, why);
   for (const auto& room : rooms_) index_leave(room);
   rooms_.clear();
   nsp_->index[shard_].remove(*this);

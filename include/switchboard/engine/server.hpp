@@ -64,6 +64,8 @@ class server final : public http::route, public std::enable_shared_from_this<ser
 
   /// Sessions open now, over all shards. Thread-safe.
   std::size_t session_count() const noexcept;
+  /// Sessions open now whose transport is still HTTP long-polling. Thread-safe.
+  std::size_t polling_sessions() const noexcept;
   /// Polling GETs held open now, waiting for packets. Thread-safe.
   std::size_t waiting_polls() const noexcept;
   /// Sessions not yet marked authenticated. Thread-safe.
@@ -75,6 +77,9 @@ class server final : public http::route, public std::enable_shared_from_this<ser
   struct traffic {
     std::uint64_t bytes_in = 0;   ///< Engine.IO payload bytes received (polling bodies, WebSocket messages).
     std::uint64_t bytes_out = 0;  ///< And sent.
+    std::uint64_t sessions_opened = 0;  ///< Sessions opened (handshakes accepted).
+    std::uint64_t messages_in = 0;      ///< Engine.IO message packets received.
+    std::uint64_t messages_out = 0;     ///< Frames queued for sending (a Socket.IO packet with its attachments is one).
     std::uint64_t dropped = 0;    ///< Packets not sent: volatile ones that could not go now, or a full queue's.
     std::uint64_t overflows = 0;  ///< Sends that found a session's queue full (packets or bytes).
     std::uint64_t byte_overflows = 0;  ///< ... of which the bytes limit (outbound.max_bytes).

@@ -91,6 +91,8 @@ class handler {
   virtual void on_message(const session_ptr& s, bool binary, std::string data) = 0;
   /// The session ended, with the reason ("transport close", "ping timeout", ...). Once.
   virtual void on_close(const session_ptr& s, std::string_view reason) = 0;
+  /// The session moved from polling to WebSocket. Nothing by default.
+  virtual void on_upgrade(const session_ptr& s) { (void)s; }
 };
 
 }  // namespace switchboard::engine

@@ -125,6 +125,29 @@ class namespace_ {
   std::shared_ptr<detail::namespace_state> state_;
 };
 
+/// Watches sockets come and go, their rooms and their events, in every namespace: what an
+/// operator's dashboard shows (switchboard::admin). Each call runs on the socket's shard, inline
+/// with the traffic it reports: keep it short; it may change the socket's data(), nothing else.
+class observer {
+ public:
+  virtual ~observer() = default;
+  /// The socket was admitted to its namespace (its rooms joined, CONNECT answered).
+  virtual void socket_connected(socket& s) = 0;
+  /// The socket left its namespace for `reason` (its rooms are left after this call).
+  virtual void socket_disconnected(socket& s, std::string_view reason) = 0;
+  /// The socket's connection moved from polling to WebSocket.
+  virtual void transport_upgraded(socket& s) = 0;
+  /// The socket is now in `room` (its own room included).
+  virtual void room_joined(socket& s, const std::string& room) = 0;
+  /// The socket is no longer in `room`.
+  virtual void room_left(socket& s, const std::string& room) = 0;
+  /// The client sent `event` with `args` (before the handlers run).
+  virtual void event_received(socket& s, std::string_view event, const arguments& args) = 0;
+  /// An EVENT packet was queued for the client: sent to it alone, or one recipient of a broadcast.
+  /// `p.data` is [event, ...args] with binary placeholders.
+  virtual void event_sent(socket& s, const wire::sio::packet& p) = 0;
+};
+
 /// The Socket.IO server: its namespaces, server-wide middleware and connection handlers, over an
 /// Engine.IO server it is the handler of. Configure it before the http::server starts; of(),
 /// find(), close() and the counters are thread-safe.
@@ -156,6 +179,8 @@ class server final : public engine::handler, public std::enable_shared_from_this
   /// The namespace of that name if it exists (dynamic ones once a client created them); "chat"
   /// and "/chat" name the same one, as in of(). Thread-safe.
   std::optional<namespace_> find(const std::string& name);
+  /// The names of the namespaces that exist now (dynamic ones while they live), sorted. Thread-safe.
+  std::vector<std::string> namespace_names() const;
   /// Namespaces created when a client first connects to a name `accept` allows; `setup`
   /// configures each new one (middleware, handlers) before the client joins it. Setup runs
   /// outside the server's lock (it may call of()); two clients creating the same name at once may
@@ -180,6 +205,9 @@ class server final : public engine::handler, public std::enable_shared_from_this
   /// capability alone enters them. Before clients connect; throws std::logic_error when the prefix
   /// is empty or overlaps one already reserved.
   reserved_rooms reserve_rooms(std::string prefix);
+  /// Reports what happens in every namespace to `o` (one observer; a second call replaces it).
+  /// Set it up before clients connect. Without one the hooks cost a pointer test.
+  server& observe(std::shared_ptr<observer> o);
 
   /// Disconnects every client ("server shutting down"). Returns at once; the closes run on the
   /// shards. Thread-safe.
@@ -212,6 +240,9 @@ class server final : public engine::handler, public std::enable_shared_from_this
   /// The session ended: each of its sockets leaves its namespace with `reason`. Called by the
   /// engine::server.
   void on_close(const engine::session_ptr& s, std::string_view reason) override;
+  /// The session moved to WebSocket: the observer hears of each of its sockets. Called by the
+  /// engine::server.
+  void on_upgrade(const engine::session_ptr& s) override;
 
  private:
   struct impl;

@@ -140,6 +140,26 @@ TEST(Config, RefusesInconsistentSettings) {
             std::string::npos);
 }
 
+// The Admin UI: off by default; without a password only on loopback; a hash must be bcrypt.
+TEST(Config, ChecksTheAdminSection) {
+  const std::string secret = "[auth]\njwt_secret = \"" + std::string(64, 's') + "\"\n";
+  const std::string hash = "$2b$10$heqvAkYMez.Va6Et2uXInOnkCT6/uQj1brkrbyG3LpopDklcq7ZOS";
+  EXPECT_FALSE(load_config("", {}, {}).admin.enabled);
+  EXPECT_EQ(error_of(secret + "[admin]\nenabled = true\n"), "");  // loopback by default
+  EXPECT_NE(error_of(secret + "[server]\naddress = \"0.0.0.0\"\n[admin]\nenabled = true\n")
+                .find("admin.enabled without admin.password_hash: refused on 0.0.0.0"),
+            std::string::npos);
+  const std::string with_login = "[admin]\nenabled = true\nusername = \"admin\"\npassword_hash = \"" + hash + "\"\n";
+  EXPECT_EQ(error_of(secret + "[server]\naddress = \"0.0.0.0\"\n" + with_login), "");
+  EXPECT_NE(error_of(secret + "[admin]\nenabled = true\nusername = \"admin\"\n").find("set both admin.username"),
+            std::string::npos);
+  EXPECT_NE(error_of(secret + "[admin]\nenabled = true\nusername = \"a\"\npassword_hash = \"changeit\"\n")
+                .find("expected a bcrypt hash"),
+            std::string::npos);
+  EXPECT_NE(error_of(secret + "[admin]\nenabled = true\nnamespace = \"admin\"\n").find("admin.namespace"), std::string::npos);
+  EXPECT_NE(error_of(secret + "[admin]\nmode = \"verbose\"\n").find("admin.mode"), std::string::npos);
+}
+
 // The packaged configuration ships a placeholder secret: a fresh install refuses to start, on
 // loopback too, until its operator sets one.
 TEST(Config, RefusesThePackagedPlaceholderSecret) {

@@ -3,6 +3,7 @@
 sb_add_unit_test(sio_test
   unit/engine/engine_fixture.cpp
   unit/sio/arguments_test.cpp
+  unit/sio/observer_test.cpp
   unit/sio/server_test.cpp
   unit/sio/shutdown_test.cpp
   LIBS switchboard::sio)

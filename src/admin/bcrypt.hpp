@@ -1,0 +1,12 @@
+#pragma once
+// bcrypt password checks through the C library's crypt_r (libxcrypt): slow on purpose, so run
+// them on a worker thread, never on a shard.
+#include <string_view>
+
+namespace switchboard::admin::detail {
+
+// Whether `password` hashes to `hash` (a bcrypt hash; anything else is false). Constant time in
+// the comparison; a password holding a NUL byte or over 1,024 bytes is false.
+bool bcrypt_matches(std::string_view password, std::string_view hash);
+
+}  // namespace switchboard::admin::detail
