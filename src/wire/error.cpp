@@ -30,6 +30,8 @@ class wire_error_category final : public std::error_category {
       case errc::invalid_msgpack: return "invalid MessagePack data";
       case errc::trailing_bytes: return "trailing bytes after MessagePack value";
       case errc::invalid_map_key: return "MessagePack map key is not a string";
+      case errc::invalid_length: return "invalid packet length in payload";
+      case errc::invalid_utf8: return "invalid UTF-8 text";
     }
     return "unknown wire error";
   }

@@ -1,6 +1,9 @@
 #include "switchboard/wire/frame.hpp"
 
+#include <algorithm>
+
 #include "switchboard/wire/base64.hpp"
+#include "switchboard/wire/engineio_v3.hpp"
 
 namespace switchboard::wire {
 
@@ -21,6 +24,35 @@ std::string_view frame::polling_payload() const {
     }
   });
   return polling_;
+}
+
+std::span<const frame::message> frame::websocket_messages_v3() const {
+  const bool has_binary = std::ranges::any_of(messages_, &message::binary);
+  if (!has_binary) return messages_;
+  std::call_once(websocket_v3_once_, [this] {
+    websocket_v3_.reserve(messages_.size());
+    for (const message& m : messages_) {
+      if (m.binary) {
+        websocket_v3_.push_back({true, eio::v3::binary_message_type + m.bytes});
+      } else {
+        websocket_v3_.push_back(m);
+      }
+    }
+  });
+  return websocket_v3_;
+}
+
+std::string_view frame::polling_payload_v3() const {
+  std::call_once(polling_v3_once_, [this] {
+    for (const message& m : messages_) {
+      if (m.binary) {
+        eio::v3::append_payload_binary(m.bytes, polling_v3_);
+      } else {
+        eio::v3::append_payload_text(m.bytes, polling_v3_);
+      }
+    }
+  });
+  return polling_v3_;
 }
 
 frame_ptr make_text_frame(eio::packet_type type, std::string_view data) {

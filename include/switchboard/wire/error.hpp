@@ -13,7 +13,7 @@ namespace switchboard::wire {
 enum class errc {
   // Engine.IO
   empty_packet = 1,  ///< An empty Engine.IO packet.
-  unknown_packet_type,  ///< A packet type outside the protocol's.
+  unknown_packet_type,  ///< A packet type outside the protocol's, or binary data in a non-message.
   invalid_base64,  ///< Malformed base64 or base64url.
   too_many_packets,  ///< A polling payload over payload_limits::max_packets.
   // Socket.IO
@@ -34,6 +34,9 @@ enum class errc {
   invalid_msgpack,  ///< A MessagePack byte that starts no valid value.
   trailing_bytes,  ///< Bytes left after the one MessagePack value.
   invalid_map_key,  ///< A MessagePack map key that is not a string.
+  // Engine.IO v3 payloads
+  invalid_length,  ///< A length prefix that is malformed, or does not match the packet it announces.
+  invalid_utf8,  ///< Text that is not valid UTF-8.
 };
 
 /// The category of errc values ("switchboard.wire").

@@ -15,7 +15,9 @@ namespace switchboard::wire {
 
 /// Engine.IO packets encoded once, for every transport and every recipient.
 /// A WebSocket writer sends websocket_messages(); a polling batcher appends polling_payload().
-/// Thread-safe for concurrent readers: it never changes after construction, but for a cache.
+/// The Engine.IO v3 forms (websocket_messages_v3(), polling_payload_v3()) are computed only when
+/// a v3 client asks for them. Thread-safe for concurrent readers: it never changes after
+/// construction, but for its caches.
 class frame {
  public:
   /// One Engine.IO packet as a WebSocket message.
@@ -35,10 +37,24 @@ class frame {
   /// Valid as long as the frame.
   std::string_view polling_payload() const;
 
+  /// The same packets as Engine.IO v3 WebSocket messages: text messages unchanged, binary ones
+  /// after the type byte eio::v3::binary_message_type. Computed once, on first use, when the frame
+  /// holds a binary message. Valid as long as the frame.
+  std::span<const message> websocket_messages_v3() const;
+
+  /// The same packets as a fragment of an Engine.IO v3 text payload (eio::v3::append_payload_text()
+  /// and eio::v3::append_payload_binary() per packet), which concatenates with other frames'
+  /// fragments into a payload. Computed once, on first use. Valid as long as the frame.
+  std::string_view polling_payload_v3() const;
+
  private:
   std::vector<message> messages_;
   mutable std::once_flag polling_once_;
   mutable std::string polling_;
+  mutable std::once_flag websocket_v3_once_;
+  mutable std::vector<message> websocket_v3_;
+  mutable std::once_flag polling_v3_once_;
+  mutable std::string polling_v3_;
 };
 
 /// How frames are passed around: shared and immutable.
