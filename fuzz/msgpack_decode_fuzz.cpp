@@ -7,6 +7,12 @@
 //   a placeholder becomes a real bin, and attachment numbering may change.
 // Limits: the second decode may see more attachments (one bin per look-alike placeholder), never
 // more depth or elements, so only max_attachments is lifted for it.
+//
+// The same input also goes to the Socket.IO msgpack parser (socketio_msgpack.hpp): whenever it
+// decodes to a packet, the packet encodes with a shape of its type and decodes back to the same
+// packet, "same" as above, but for the undefined member (`pid`, `data`) that the connect and
+// connect_error shapes add to an object; without that member, the second packet re-encodes to
+// the very same bytes.
 #include <boost/json/value.hpp>
 #include <cmath>
 #include <cstddef>
@@ -20,6 +26,7 @@
 
 #include "switchboard/wire/error.hpp"
 #include "switchboard/wire/msgpack.hpp"
+#include "switchboard/wire/socketio_msgpack.hpp"
 
 namespace {
 
@@ -136,10 +143,95 @@ bool same(const json::value& a, std::span<const std::string> att_a, const json::
   }
 }
 
+// ---- The Socket.IO msgpack parser. ----
+
+namespace sio = switchboard::wire::sio;
+namespace parser = switchboard::wire::sio::msgpack_parser;
+
+// A shape that writes packets of type `t`; `alternate` picks between the two of EVENT and of
+// CONNECT_ERROR.
+parser::shape shape_for(sio::packet_type t, bool alternate) {
+  switch (t) {
+    case sio::packet_type::connect:
+      return parser::shape::connect;
+    case sio::packet_type::disconnect:
+      return parser::shape::disconnect;
+    case sio::packet_type::ack:
+      return parser::shape::ack;
+    case sio::packet_type::connect_error:
+      return alternate ? parser::shape::namespace_error : parser::shape::connect_error;
+    default:
+      return alternate ? parser::shape::broadcast : parser::shape::emit;
+  }
+}
+
+bool has_id_slot(parser::shape s) {
+  return s == parser::shape::emit || s == parser::shape::broadcast || s == parser::shape::ack;
+}
+
+// The member the shape adds, as undefined, to an object `data` that lacks it.
+std::string_view added_member(const sio::packet& p, parser::shape s) {
+  const std::string_view name = s == parser::shape::connect         ? "pid"
+                                : s == parser::shape::connect_error ? "data"
+                                                                    : "";
+  if (name.empty() || !p.data || !p.data->is_object() || p.data->get_object().contains(name)) return {};
+  return name;
+}
+
+// `data` of two packets: an object member by member (the encoder writes it as a map even when
+// it looks like a placeholder), anything else as same() has it.
+bool same_data(const sio::packet& a, const sio::packet& b) {
+  if (!a.data || !b.data) return !a.data && !b.data;
+  if (!a.data->is_object() || !b.data->is_object()) return same(*a.data, a.attachments, *b.data, b.attachments);
+  const json::object& x = a.data->get_object();
+  const json::object& y = b.data->get_object();
+  if (x.size() != y.size()) return false;
+  for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) {
+    if (i->key() != j->key() || !same(i->value(), a.attachments, j->value(), b.attachments)) return false;
+  }
+  return true;
+}
+
+void check_packet_round_trip(std::string_view input) {
+  const sio::decoder_limits limits{.max_attachments = 64, .max_depth = 64, .max_namespace_length = 256};
+  sio::packet first;
+  if (parser::decode(input, first, limits)) return;
+  if (first.type == sio::packet_type::binary_event || first.type == sio::packet_type::binary_ack) __builtin_trap();
+
+  const parser::shape s = shape_for(first.type, input.size() % 2 == 1);
+  sio::packet sent = first;
+  if (!has_id_slot(s)) sent.id.reset();  // decoded on any packet, written only where the reference has it
+  std::string bytes;
+  if (const std::error_code ec = parser::encode(sent, s, bytes)) {
+    const bool ack_without_id = s == parser::shape::ack && !sent.id;
+    const bool bad_placeholder = ec == switchboard::wire::errc::invalid_attachments && sent.data &&
+                                 has_bad_placeholder(*sent.data, sent.attachments);
+    if (!ack_without_id && !bad_placeholder) __builtin_trap();
+    return;
+  }
+
+  sio::decoder_limits relaxed = limits;
+  relaxed.max_attachments = std::numeric_limits<std::size_t>::max();
+  sio::packet second;
+  if (parser::decode(bytes, second, relaxed)) __builtin_trap();
+  if (second.type != sent.type || second.nsp != sent.nsp || second.id != sent.id) __builtin_trap();
+  if (const std::string_view added = added_member(sent, s); !added.empty()) {
+    const json::value* value = second.data->get_object().if_contains(added);
+    if (value == nullptr || !value->is_null()) __builtin_trap();  // undefined reads as null
+    second.data->get_object().erase(added);
+  }
+  if (!same_data(sent, second)) __builtin_trap();
+
+  std::string again;
+  if (parser::encode(second, s, again) || again != bytes) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+  check_packet_round_trip(input);
+
   const mp::decode_limits limits{.max_depth = 64, .max_elements = 1u << 16, .max_attachments = 64};
 
   json::value first;

@@ -78,15 +78,20 @@ constexpr errc ok{};
 
 class decoder {
  public:
-  decoder(std::string_view bytes, std::vector<std::string>& attachments,
+  decoder(std::string_view bytes, bool whole, std::vector<std::string>& attachments,
           const decode_limits& limits, unsigned char* buffer, std::size_t buffer_size)
-      : at_(reinterpret_cast<const unsigned char*>(bytes.data())),
+      : begin_(reinterpret_cast<const unsigned char*>(bytes.data())),
+        at_(begin_),
         end_(at_ + bytes.size()),
+        whole_(whole),
         attachments_(attachments),
         limits_(limits),
         values_({}, buffer, buffer_size) {}
 
   errc run(json::value& out);
+
+  // Bytes read so far: all of the value once run() succeeded.
+  std::size_t used() const { return static_cast<std::size_t>(at_ - begin_); }
 
  private:
   // A container whose items are being read; they wait on values_ until it closes.
@@ -114,8 +119,10 @@ class decoder {
 
   static constexpr std::size_t inline_frames = 32;
 
+  const unsigned char* begin_;
   const unsigned char* at_;
   const unsigned char* end_;
+  bool whole_;  // the value must fill the input
   std::vector<std::string>& attachments_;
   const decode_limits& limits_;
   json::value_stack values_;
@@ -146,7 +153,7 @@ errc decoder::run(json::value& out) {
     // A value is complete: close every container it completes.
     for (;;) {
       if (depth_ == 0) {
-        if (at_ != end_) return errc::trailing_bytes;
+        if (whole_ && at_ != end_) return errc::trailing_bytes;
         out = values_.release();
         return ok;
       }
@@ -426,18 +433,33 @@ errc decoder::read_value(bool& opened) {
   }
 }
 
-}  // namespace
-
-std::error_code decode(std::string_view bytes, boost::json::value& out,
-                       std::vector<std::string>& attachments, const decode_limits& limits) {
+// Decodes one value from the front of `bytes`, which it must fill when `whole`.
+std::error_code run_decoder(std::string_view bytes, bool whole, boost::json::value& out,
+                            std::vector<std::string>& attachments, std::size_t& used,
+                            const decode_limits& limits) {
   const std::size_t first = attachments.size();
   alignas(boost::json::value) unsigned char buffer[value_stack_buffer_size];
-  decoder d(bytes, attachments, limits, buffer, sizeof buffer);
+  decoder d(bytes, whole, attachments, limits, buffer, sizeof buffer);
   if (const errc e = d.run(out); e != ok) {
     attachments.resize(first);  // leave the caller's attachments as they were
     return e;
   }
+  used = d.used();
   return {};
+}
+
+}  // namespace
+
+std::error_code decode(std::string_view bytes, boost::json::value& out,
+                       std::vector<std::string>& attachments, const decode_limits& limits) {
+  std::size_t used = 0;
+  return run_decoder(bytes, true, out, attachments, used, limits);
+}
+
+std::error_code decode_front(std::string_view bytes, boost::json::value& out,
+                             std::vector<std::string>& attachments, std::size_t& used,
+                             const decode_limits& limits) {
+  return run_decoder(bytes, false, out, attachments, used, limits);
 }
 
 }  // namespace switchboard::wire::msgpack

@@ -42,4 +42,11 @@ std::error_code encode(const boost::json::value& value, std::span<const std::str
 std::error_code decode(std::string_view bytes, boost::json::value& out,
                        std::vector<std::string>& attachments, const decode_limits& limits = {});
 
+/// Decodes the one value at the front of `bytes` as decode() does, and sets `used` to the number
+/// of bytes it took; the bytes after it are left unread (no errc::trailing_bytes). For callers
+/// that walk an outer structure themselves, such as a map whose members they tell apart.
+std::error_code decode_front(std::string_view bytes, boost::json::value& out,
+                             std::vector<std::string>& attachments, std::size_t& used,
+                             const decode_limits& limits = {});
+
 }  // namespace switchboard::wire::msgpack

@@ -595,6 +595,27 @@ TEST(msgpack, limits_attachments) {
   EXPECT_EQ(dec_err("93c400c400c70000", limits), errc::too_many_attachments);
 }
 
+// ---- One value at the front --------------------------------------------------------------------
+
+TEST(msgpack, decode_front_reads_one_value_and_leaves_the_rest) {
+  json::value v;
+  std::vector<std::string> attachments = {"earlier"};
+  std::size_t used = 0;
+  ASSERT_FALSE(mp::decode_front(unhex("92c4017801c0a2"), v, attachments, used));
+  EXPECT_EQ(used, 5u);
+  EXPECT_EQ(v, (json::array{placeholder(1), 1}));
+  EXPECT_EQ(attachments, (std::vector<std::string>{"earlier", "x"}));
+  // The whole input, as decode() reads it.
+  ASSERT_FALSE(mp::decode_front(unhex("c0"), v, attachments, used));
+  EXPECT_EQ(used, 1u);
+  // Errors as decode(), the attachments left as they were.
+  EXPECT_EQ(mp::decode_front(unhex("92c40178"), v, attachments, used), errc::truncated);
+  EXPECT_EQ(mp::decode_front(unhex(""), v, attachments, used), errc::truncated);
+  EXPECT_EQ(mp::decode_front(unhex("91c1c0"), v, attachments, used), errc::invalid_msgpack);
+  EXPECT_EQ(mp::decode_front(unhex("9191c0c0"), v, attachments, used, {.max_depth = 1}), errc::nesting_too_deep);
+  EXPECT_EQ(attachments.size(), 2u);
+}
+
 // ---- Round trips ----------------------------------------------------------------------------
 
 TEST(msgpack, round_trips) {
