@@ -198,6 +198,7 @@ const std::vector<setting>& settings() {
       integer("api.max_batch", 1, 100'000, [](config& c) -> auto& { return c.api.max_batch; }),
       timeout("engine.ping_interval", [](config& c) -> auto& { return c.engine.ping_interval; }),
       timeout("engine.ping_timeout", [](config& c) -> auto& { return c.engine.ping_timeout; }),
+      boolean("engine.allow_eio3", [](config& c) -> auto& { return c.engine.allow_eio3; }),
       integer("engine.max_payload", 1024, std::int64_t{1} << 30, [](config& c) -> auto& { return c.engine.max_payload; }),
       integer("chat.max_text", 1, 1'000'000, [](config& c) -> auto& { return c.chat.max_text; }),
       integer("limits.connections", 0, 10'000'000, [](config& c) -> auto& { return c.limits.connections; }),

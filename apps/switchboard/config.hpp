@@ -107,6 +107,7 @@ struct config {
     std::chrono::milliseconds ping_interval{25'000};
     std::chrono::milliseconds ping_timeout{20'000};
     std::size_t max_payload = 1'000'000;  // bytes per POST body or WebSocket message
+    bool allow_eio3 = false;              // Socket.IO v2 clients (Engine.IO protocol 3)
   } engine;
   struct {
     std::size_t max_text = 2000;

@@ -8,6 +8,14 @@
 
 namespace switchboard::engine::detail {
 
+// What a handshake's query says of its client: its Engine.IO protocol (EIO=4 is 4, anything else
+// 3) and whether it wants binary as base64 text (b64, from v3 clients without binary support).
+struct client_protocol {
+  int version = 4;
+  bool b64 = false;
+};
+client_protocol client_protocol_of(std::string_view target);
+
 std::optional<std::string> query_param(std::string_view target, std::string_view key);
 
 // The first value of each of `keys` (nullopt: absent, valueless, or a target that does not

@@ -10,6 +10,7 @@
 #include "session_id.hpp"
 #include "server_state.hpp"
 #include "session_impl.hpp"
+#include "switchboard/wire/engineio_v3.hpp"
 #include "switchboard/engine/cors.hpp"
 #include "switchboard/log/log.hpp"
 
@@ -33,8 +34,9 @@ struct handshake_query {
 
 // Checks what every Engine.IO request must carry, in the reference server's order.
 std::optional<error_code> check_query(const options& o, const http::request& req, handshake_query& out) {
-  static constexpr std::array<std::string_view, 3> keys{"EIO", "transport", "sid"};
-  auto [eio, transport, sid] = detail::query_params(req.target(), keys);
+  static constexpr std::array<std::string_view, 4> keys{"EIO", "transport", "sid", "j"};
+  auto [eio, transport, sid, jsonp] = detail::query_params(req.target(), keys);
+  if (jsonp) return error_code::unknown_transport;  // JSONP polling (v3 clients without XHR): not served
   if (transport == "polling" && o.allow_polling) {
     out.transport = transport_kind::polling;
   } else if (transport == "websocket" && o.allow_websocket) {
@@ -42,7 +44,8 @@ std::optional<error_code> check_query(const options& o, const http::request& req
   } else {
     return error_code::unknown_transport;
   }
-  if (eio != "4") return error_code::unsupported_protocol_version;
+  // EIO=4 is protocol 4; anything else is 3, as the reference reads it.
+  if (eio != "4" && !o.allow_eio3) return error_code::unsupported_protocol_version;
   out.sid = std::move(sid);
   return std::nullopt;
 }
@@ -233,9 +236,13 @@ void server::open_polling(const http::exchange_ptr& ex, const admission& a) {
   const std::size_t shard = ex->shard();
   auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard, state_->node_id), shard,
                                           shards_.shard(shard), ex->req(), ex->remote(), a.client, a.cost,
-                                          transport_kind::polling);
+                                          transport_kind::polling, detail::client_protocol_of(ex->req().target()));
   register_session(s);
   std::string open = "0" + s->open_packet();
+  if (s->protocol() == 3) {
+    const std::array packets{wire::eio::packet{wire::eio::packet_type::open, false, open.substr(1)}};
+    open = wire::eio::v3::encode_payload(packets);
+  }
   http::response res = http::make_response(ex->req(), bh::status::ok, std::move(open));
   add_cors_headers(ex->req(), res);
   ex->respond(std::move(res));
@@ -247,7 +254,7 @@ void server::open_websocket(const http::websocket_upgrade_ptr& upgrade, const ad
   const std::size_t shard = upgrade->shard();
   auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard, state_->node_id), shard,
                                           shards_.shard(shard), upgrade->req(), upgrade->remote(), a.client, a.cost,
-                                          transport_kind::websocket);
+                                          transport_kind::websocket, detail::client_protocol_of(upgrade->req().target()));
   register_session(s);
   s->start_websocket(upgrade);
   state_->handler->on_open(s);

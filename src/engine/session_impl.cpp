@@ -1,11 +1,14 @@
 #include "session_impl.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <utility>
 
 #include "errors.hpp"
 #include "switchboard/engine/cors.hpp"
+#include "switchboard/wire/base64.hpp"
+#include "switchboard/wire/engineio_v3.hpp"
 
 namespace switchboard::engine {
 
@@ -19,6 +22,11 @@ constexpr std::chrono::milliseconds close_grace{1000};
 
 const wire::frame_ptr& ping_frame() {
   static const wire::frame_ptr frame = wire::make_text_frame(eio::packet_type::ping, {});
+  return frame;
+}
+
+const wire::frame_ptr& pong_frame() {
+  static const wire::frame_ptr frame = wire::make_text_frame(eio::packet_type::pong, {});
   return frame;
 }
 
@@ -38,6 +46,17 @@ void add_queued_bytes(detail::shard_traffic& traffic, std::int64_t delta) noexce
   traffic.queued_bytes.store(traffic.queued_bytes.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
 }
 
+std::error_code decode_v4_message(bool binary, const std::string& data, eio::packet& p) {
+  if (!binary) return eio::decode_text_packet(data, p);
+  p = eio::decode_binary_packet(data);
+  return {};
+}
+
+// Protocol 3: a binary message starts with its type byte; a text one may be "b4" + base64.
+std::error_code decode_v3_message(bool binary, const std::string& data, eio::packet& p) {
+  return binary ? eio::v3::decode_websocket_binary(data, p) : eio::v3::decode_text_packet(data, p);
+}
+
 std::size_t size_of(const wire::frame& frame) noexcept {
   std::size_t bytes = 0;
   for (const auto& message : frame.websocket_messages()) bytes += message.bytes.size();
@@ -49,7 +68,7 @@ std::size_t size_of(const wire::frame& frame) noexcept {
 session_impl::session_impl(std::shared_ptr<detail::server_state> state, std::weak_ptr<server> owner, std::string id,
                            std::size_t shard, boost::asio::io_context& context, http::request handshake,
                            boost::asio::ip::tcp::endpoint remote, boost::asio::ip::address client,
-                           std::size_t unauthenticated_cost, transport_kind transport)
+                           std::size_t unauthenticated_cost, transport_kind transport, detail::client_protocol protocol)
     : state_(std::move(state)),
       owner_(std::move(owner)),
       id_(std::move(id)),
@@ -59,6 +78,7 @@ session_impl::session_impl(std::shared_ptr<detail::server_state> state, std::wea
       remote_(remote),
       client_(std::move(client)),
       transport_(transport),
+      protocol_(protocol),
       unauthenticated_cost_(unauthenticated_cost),
       upgrade_timer_(context),
       ping_timer_(context),
@@ -76,14 +96,22 @@ std::string session_impl::open_packet() const {
 }
 
 void session_impl::start_polling() {
-  schedule_ping();
+  if (protocol_.version == 3) {
+    arm_v3_heartbeat();
+  } else {
+    schedule_ping();
+  }
   start_auth_timer();
 }
 
 void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
   channel_ = accept_channel(upgrade);
   send(wire::make_text_frame(eio::packet_type::open, open_packet()), false);
-  schedule_ping();
+  if (protocol_.version == 3) {
+    arm_v3_heartbeat();
+  } else {
+    schedule_ping();
+  }
   start_auth_timer();
 }
 
@@ -152,6 +180,7 @@ void session_impl::flush() {
     if (channel_writing_) return;
     channel_writing_ = true;
     std::vector<wire::frame_ptr> batch = std::exchange(queue_, {});
+    if (protocol_.version == 3) batch = for_v3_websocket(std::move(batch));
     state_->traffic[shard_].bytes_out.fetch_add(queued_bytes_, std::memory_order_relaxed);
     clear_queue();
     // The channel (which the session owns) keeps this callback until the write ends: it holds the
@@ -174,15 +203,20 @@ void session_impl::flush() {
 // Answers the pending GET with everything queued, then `last_packet` (a text packet) if any.
 void session_impl::answer_poll(std::string_view last_packet) {
   std::string payload;
-  for (const auto& frame : queue_) {
-    if (!payload.empty()) payload.push_back(eio::record_separator);
-    payload.append(frame->polling_payload());
+  if (protocol_.version == 3) {  // length-prefixed packets, nothing between them
+    for (const auto& frame : queue_) payload.append(frame->polling_payload_v3());
+    if (!last_packet.empty()) eio::v3::append_payload_text(last_packet, payload);
+  } else {
+    for (const auto& frame : queue_) {
+      if (!payload.empty()) payload.push_back(eio::record_separator);
+      payload.append(frame->polling_payload());
+    }
+    if (!last_packet.empty()) {
+      if (!payload.empty()) payload.push_back(eio::record_separator);
+      payload.append(last_packet);
+    }
   }
   clear_queue();
-  if (!last_packet.empty()) {
-    if (!payload.empty()) payload.push_back(eio::record_separator);
-    payload.append(last_packet);
-  }
   auto poll = std::move(poll_);
   state_->waiting_polls.fetch_sub(1, std::memory_order_relaxed);
   state_->traffic[shard_].bytes_out.fetch_add(payload.size(), std::memory_order_relaxed);
@@ -215,7 +249,10 @@ void session_impl::on_post(http::exchange_ptr ex) {
   if (transport_ != transport_kind::polling) return ex->respond(detail::error_response(ex->req(), error_code::bad_request));
   state_->traffic[shard_].bytes_in.fetch_add(ex->req().body().size(), std::memory_order_relaxed);
   std::vector<eio::packet> packets;
-  if (eio::decode_payload(ex->req().body(), packets)) {
+  const bool binary_body = ex->req()[bh::field::content_type].starts_with("application/octet-stream");
+  const std::error_code ec = protocol_.version == 3 ? eio::v3::decode_payload(ex->req().body(), binary_body, packets)
+                                                    : eio::decode_payload(ex->req().body(), packets);
+  if (ec) {
     ex->respond(detail::error_response(ex->req(), error_code::bad_request));
     return end("parse error", farewell::close_packet);
   }
@@ -273,9 +310,7 @@ void session_impl::on_channel_message(const http::websocket_channel* from, bool 
   const std::unique_ptr<http::websocket_channel, void (*)(http::websocket_channel*)> consumed(
       source.get(), [](http::websocket_channel* c) { c->consumed(); });
   eio::packet p;
-  if (binary) {
-    p = eio::decode_binary_packet(data);
-  } else if (eio::decode_text_packet(data, p)) {
+  if (protocol_.version == 3 ? decode_v3_message(binary, data, p) : decode_v4_message(binary, data, p)) {
     if (from == probe_.get()) return fail_upgrade();
     if (from == channel_.get()) end("parse error", farewell::close_packet);
     return;
@@ -321,6 +356,38 @@ void session_impl::on_channel_closed(const http::websocket_channel* from) {
 
 // ---- Packets and heartbeat -----------------------------------------------------------------
 
+// Protocol 3 binary messages carry their type byte on the WebSocket.
+std::vector<wire::frame_ptr> session_impl::for_v3_websocket(std::vector<wire::frame_ptr> batch) const {
+  for (auto& frame : batch) {
+    const auto messages = frame->websocket_messages_v3();
+    const bool has_binary = std::any_of(messages.begin(), messages.end(), [](const auto& m) { return m.binary; });
+    if (!has_binary) continue;
+    std::vector<wire::frame::message> converted(messages.begin(), messages.end());
+    if (protocol_.b64) {
+      for (auto& m : converted) {
+        if (!m.binary) continue;
+        std::string text = "b4";
+        wire::append_base64(std::string_view(m.bytes).substr(1), text);  // without the type byte
+        m = {false, std::move(text)};
+      }
+    }
+    frame = std::make_shared<const wire::frame>(std::move(converted));
+  }
+  return batch;
+}
+
+void session_impl::arm_v3_heartbeat() {
+  ping_timer_.expires_after(state_->opts.ping_interval + state_->opts.ping_timeout);
+  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec && self->open_) self->end("ping timeout", farewell::close_packet);
+  });
+}
+
+void session_impl::on_ping_from_client() {
+  send(pong_frame(), false);
+  if (open_ && !closing_) arm_v3_heartbeat();
+}
+
 void session_impl::on_packet(eio::packet p) {
   if (closing_) return;
   switch (p.type) {
@@ -329,12 +396,14 @@ void session_impl::on_packet(eio::packet p) {
       state_->handler->on_message(shared_from_this(), p.binary, std::move(p.data));
       return;
     case eio::packet_type::pong:
+      if (protocol_.version == 3) return end("transport error", farewell::close_packet);  // the server never pings v3
       if (awaiting_pong_) {
         awaiting_pong_ = false;
         schedule_ping();
       }
       return;
     case eio::packet_type::ping:
+      if (protocol_.version == 3) return on_ping_from_client();
       // In v4 only the server pings; the reference server closes on a client's ping.
       end("transport error", farewell::close_packet);
       return;

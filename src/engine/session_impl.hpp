@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <vector>
 
+#include "query.hpp"
 #include "server_state.hpp"
 #include "switchboard/engine/server.hpp"
 #include "switchboard/wire/engineio.hpp"
@@ -18,7 +19,7 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   session_impl(std::shared_ptr<detail::server_state> state, std::weak_ptr<server> owner, std::string id,
                std::size_t shard, boost::asio::io_context& context, http::request handshake,
                boost::asio::ip::tcp::endpoint remote, boost::asio::ip::address client,
-               std::size_t unauthenticated_cost, transport_kind transport);
+               std::size_t unauthenticated_cost, transport_kind transport, detail::client_protocol protocol);
 
   send_status send(wire::frame_ptr frame, bool is_volatile) override;
   void close(std::string_view reason) override;
@@ -35,6 +36,7 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   boost::asio::ip::address client_address() const override { return client_; }
   void mark_authenticated() override;
   bool is_authenticated() const noexcept override { return authenticated_; }
+  int protocol() const noexcept override { return protocol_.version; }
 
   // The open packet's text: {"sid":...,"upgrades":...,"pingInterval":...}.
   std::string open_packet() const;
@@ -63,6 +65,12 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   void start_auth_timer();
   void schedule_ping();
   void on_ping_timer();
+  // Protocol 3: the client pings; the session ends pingInterval + pingTimeout after the last one.
+  void arm_v3_heartbeat();
+  void on_ping_from_client();
+  // What a protocol 3 WebSocket carries for `batch`: binary messages with their type byte, or as
+  // "b4" + base64 text for a b64 client.
+  std::vector<wire::frame_ptr> for_v3_websocket(std::vector<wire::frame_ptr> batch) const;
   void end_when_polled();
   void end(std::string_view reason, farewell how);
 
@@ -75,6 +83,7 @@ class session_impl final : public session, public std::enable_shared_from_this<s
   boost::asio::ip::tcp::endpoint remote_;
   boost::asio::ip::address client_;
   transport_kind transport_;
+  const detail::client_protocol protocol_;
   bool open_ = true;
   bool authenticated_ = false;
   std::size_t unauthenticated_cost_;

@@ -1,6 +1,7 @@
 #include "client.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/url/parse.hpp>
 
 #include "packets.hpp"
 
@@ -18,7 +19,36 @@ void client::start() {
     auto self = weak.lock();
     if (!ec && self && self->sockets_.empty()) self->session_->close("connect timeout");
   });
+  // A Socket.IO v2 client is in "/" as soon as its connection opens: it never asks.
+  if (session_->protocol() == 3) {
+    wsio::packet p;
+    p.type = wsio::packet_type::connect;
+    connect(std::move(p));
+  }
 }
+
+namespace {
+
+// A v2 client's CONNECT names "/chat?token=abc": the namespace, and the query that stands for
+// the auth payload v2 has not got (as the reference reads it).
+void split_v2_query(wsio::packet& p) {
+  const auto mark = p.nsp.find('?');
+  if (mark == std::string::npos) return;
+  boost::json::object auth;
+  if (const auto url = boost::urls::parse_origin_form("/" + p.nsp.substr(mark))) {
+    for (const auto& param : url->params()) auth[param.key] = param.has_value ? param.value : std::string();
+  }
+  p.nsp.resize(mark);
+  p.data = std::move(auth);
+}
+
+// A v2 client names its sockets itself: the engine id in "/", "<nsp>#<engine id>" elsewhere.
+std::string socket_id_for(const engine::session& session, const std::string& nsp) {
+  if (session.protocol() != 3) return make_socket_id();
+  return nsp == "/" ? session.id() : nsp + "#" + session.id();
+}
+
+}  // namespace
 
 void client::on_message(bool binary, std::string data) {
   if (closed_) return;
@@ -62,6 +92,7 @@ void client::on_packet(wsio::packet p) {
 }
 
 void client::connect(wsio::packet p) {
+  if (session_->protocol() == 3) split_v2_query(p);
   // socket.io-client's connect() on a socket of a shared Manager, which already auto-connected,
   // sends a second CONNECT a moment after the first. The reference server closes the connection
   // when the first was admitted in between ("invalid state", a race its own client loses now and
@@ -72,9 +103,9 @@ void client::connect(wsio::packet p) {
     return refuse(p.nsp, {"Internal server error"});
   }
   if (!nsp.state) return refuse(p.nsp, {"Invalid namespace"});
-  boost::json::object auth = p.data ? std::move(p.data->as_object()) : boost::json::object{};
+  boost::json::object auth = p.data && p.data->is_object() ? std::move(p.data->as_object()) : boost::json::object{};
   auto state = nsp.state;
-  auto s = std::make_shared<socket_impl>(std::move(nsp), session_, make_socket_id(), make_correlation_id(),
+  auto s = std::make_shared<socket_impl>(std::move(nsp), session_, socket_id_for(*session_, state->name), make_correlation_id(),
                                          std::move(auth), session_->shard());
   connecting_.insert(state->name);
   run_middleware(std::move(s), std::move(state), 0);
@@ -140,9 +171,13 @@ void client::refuse(const std::string& nsp, const connect_error& error) {
   wsio::packet p;
   p.type = wsio::packet_type::connect_error;
   p.nsp = nsp;
-  boost::json::object body{{"message", error.message}};
-  if (!error.data.is_null()) body["data"] = error.data;
-  p.data = std::move(body);
+  if (session_->protocol() == 3 && error.message != "Invalid namespace") {
+    p.data = error.data.is_null() ? boost::json::value(error.message) : error.data;  // v2: the data, or the message
+  } else {
+    boost::json::object body{{"message", error.message}};
+    if (!error.data.is_null()) body["data"] = error.data;
+    p.data = std::move(body);
+  }
   wire::frame_ptr frame;
   if (!wsio::encode_frame(p, frame)) session_->send(std::move(frame));
 }

@@ -42,7 +42,7 @@ void socket_impl::enter() {
   for (const auto& room : rooms_) index_join(room);
   wsio::packet p;
   p.type = wsio::packet_type::connect;
-  p.data = json::object{{"sid", id_}};
+  if (session_->protocol() != 3) p.data = json::object{{"sid", id_}};  // a v2 client's CONNECT answer is bare
   send_packet(std::move(p));
   if (auto* watcher = nsp_->config.watcher.get()) watcher->socket_connected(*this);
 }

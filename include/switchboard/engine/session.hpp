@@ -59,6 +59,9 @@ class session {
   virtual void mark_authenticated() {}
   /// Whether mark_authenticated() was called.
   virtual bool is_authenticated() const noexcept { return true; }
+  /// The Engine.IO protocol the client speaks: 4, or 3 (a Socket.IO v2 client, with
+  /// options::allow_eio3).
+  virtual int protocol() const noexcept { return 4; }
   /// A query parameter of the handshake request (percent-decoded), or empty.
   std::string query(std::string_view key) const;
 };
