@@ -165,6 +165,7 @@ setting table(std::string name, Get get) {
 const std::vector<setting>& settings() {
   static const std::vector<setting> all = {
       text("server.address", [](config& c) -> auto& { return c.server.address; }),
+      one_of("server.parser", {"json", "msgpack"}, [](config& c) -> auto& { return c.server.parser; }),
       list("server.more_addresses", [](config& c) -> auto& { return c.server.more_addresses; }),
       integer("server.port", 0, 65535, [](config& c) -> auto& { return c.server.port; }),
       integer("server.threads", 0, 256, [](config& c) -> auto& { return c.server.threads; }),

@@ -24,6 +24,7 @@ inline constexpr std::string_view placeholder_secret = "set-a-secret-of-your-own
 
 struct config {
   struct {
+    std::string parser = "json";  // or "msgpack": socket.io-msgpack-parser, for every client
     std::string address = "127.0.0.1";
     // More addresses listened on beside `address`, on the same port: {"::1"} for IPv6 loopback.
     std::vector<std::string> more_addresses;

@@ -7,6 +7,7 @@ void apply_limits(const config& c, sio::options& io) {
   engine::options& e = io.engine;
   e.ping_interval = c.engine.ping_interval;
   e.allow_eio3 = c.engine.allow_eio3;
+  io.parser = c.server.parser == "msgpack" ? sio::parser_kind::msgpack : sio::parser_kind::json;
   e.ping_timeout = c.engine.ping_timeout;
   e.max_payload = c.engine.max_payload;
   e.outbound.max_packets = l.outbound_packets;

@@ -144,8 +144,8 @@ void node::handle_broadcast(broadcast_message message) {
   core_->received.fetch_add(1, std::memory_order_relaxed);
   message.packet.nsp = nsp_;
   message.packet.id.reset();
-  wire::frame_ptr frame;  // built once for every local recipient; binary values become attachments
-  if (const auto ec = wire::sio::encode_frame(message.packet, frame)) {
+  wire::frame_ptr frame;  // built once for every local recipient, in the server's parser
+  if (const auto ec = local_->encode_for_clients(message.packet, frame)) {
     core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
     log::debug("redis adapter: broadcast not encodable for clients", {{"nsp", nsp_}, {"reason", ec.message()}});
     return;
@@ -236,7 +236,7 @@ void node::answer_broadcast_with_ack(broadcast_request r) {
   r.packet.nsp = nsp_;
   r.packet.id = ack_id;
   wire::frame_ptr frame;
-  if (const auto ec = wire::sio::encode_frame(r.packet, frame)) {
+  if (const auto ec = local_->encode_for_clients(r.packet, frame)) {
     core_->invalid_messages.fetch_add(1, std::memory_order_relaxed);
     return;
   }

@@ -50,7 +50,7 @@ std::error_code broadcast_operator::emit(std::string_view event, arguments args,
   wire::sio::packet p = detail::make_event_packet(event, std::move(args));
   p.nsp = nsp_->name;
   wire::frame_ptr frame;
-  if (const auto ec = wire::sio::encode_frame(p, frame)) return ec;
+  if (const auto ec = detail::encode_packet(nsp_->opts.parser, p, wire::sio::msgpack_parser::shape::broadcast, frame)) return ec;
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
   return nsp_->adapter->broadcast(p, std::move(frame), target_,
                                   detail::guard_callback(nsp_, "broadcast delivered", std::move(delivered)));
@@ -63,7 +63,9 @@ void broadcast_operator::emit_with_ack(std::string_view event, arguments args, b
   // One id for every recipient, so that the packet is still encoded once.
   p.id = nsp_->next_ack_id.fetch_add(1, std::memory_order_relaxed);
   wire::frame_ptr frame;
-  if (wire::sio::encode_frame(p, frame)) return done(errc::reserved_event, {});
+  if (detail::encode_packet(nsp_->opts.parser, p, wire::sio::msgpack_parser::shape::broadcast, frame)) {
+    return done(errc::reserved_event, {});
+  }
   nsp_->config.encoded_broadcasts.fetch_add(1, std::memory_order_relaxed);
   nsp_->adapter->broadcast_with_ack(p, std::move(frame), *p.id, target_,
                                     detail::guard_callback(nsp_, "broadcast ack", std::move(done)), {});

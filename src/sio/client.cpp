@@ -52,6 +52,7 @@ std::string socket_id_for(const engine::session& session, const std::string& nsp
 
 void client::on_message(bool binary, std::string data) {
   if (closed_) return;
+  if (config_.opts.parser == parser_kind::msgpack) return on_msgpack_message(binary, data);
   if (binary) {
     if (!admitted_) return refuse_attachments("binary before connect");
     parked_bytes_ += data.size();
@@ -66,6 +67,13 @@ void client::on_message(bool binary, std::string data) {
     return;
   }
   parked_bytes_ = 0;
+  on_packet(std::move(p));
+}
+
+// Each packet is one binary message, whole: nothing is parked; the engine bounds its size.
+void client::on_msgpack_message(bool binary, std::string_view data) {
+  wsio::packet p;
+  if (!binary || wsio::msgpack_parser::decode(data, p, wsio::decoder_limits{})) return session_->close("parse error");
   on_packet(std::move(p));
 }
 
@@ -178,8 +186,10 @@ void client::refuse(const std::string& nsp, const connect_error& error) {
     if (!error.data.is_null()) body["data"] = error.data;
     p.data = std::move(body);
   }
+  const auto shape = error.message == "Invalid namespace" ? wsio::msgpack_parser::shape::namespace_error
+                                                          : wsio::msgpack_parser::shape::connect_error;
   wire::frame_ptr frame;
-  if (!wsio::encode_frame(p, frame)) session_->send(std::move(frame));
+  if (!encode_packet(config_.opts.parser, p, shape, frame)) session_->send(std::move(frame));
 }
 
 void client::on_close(std::string_view reason) {

@@ -25,6 +25,7 @@ class client final : public std::enable_shared_from_this<client> {
 
  private:
   void on_packet(wire::sio::packet p);
+  void on_msgpack_message(bool binary, std::string_view data);
   void connect(wire::sio::packet p);
   void run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<namespace_state> nsp, std::size_t index);
   void admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespace_state>& nsp);

@@ -1,5 +1,7 @@
 #include "local_adapter.hpp"
 
+#include "packets.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -137,6 +139,10 @@ void local_adapter::on_every_shard(F f) {
   for (std::size_t shard = 0; shard < nsp->shards.size(); ++shard) {
     boost::asio::post(nsp->shards.shard(shard), [nsp, shard, f] { f(shard, nsp->index[shard]); });
   }
+}
+
+std::error_code local_adapter::encode_for_clients(const wire::sio::packet& packet, wire::frame_ptr& out) const {
+  return encode_packet(nsp_.opts.parser, packet, wire::sio::msgpack_parser::shape::broadcast, out);
 }
 
 std::error_code local_adapter::broadcast(const wire::sio::packet& p, wire::frame_ptr frame, const broadcast_target& target,

@@ -18,6 +18,7 @@ class local_adapter final : public adapter {
   void add_sockets(const broadcast_target& target, std::string room) override;
   void del_sockets(const broadcast_target& target, std::string room) override;
   void disconnect_sockets(const broadcast_target& target, bool close) override;
+  std::error_code encode_for_clients(const wire::sio::packet& packet, wire::frame_ptr& out) const override;
   void counts(std::function<void(std::size_t sockets, std::size_t rooms)> done) override;
   void room_names(std::function<void(std::set<std::string>)> done) override;
 

@@ -19,6 +19,12 @@ wire::sio::packet make_event_packet(std::string_view event, arguments args) {
   return p;
 }
 
+std::error_code encode_packet(parser_kind parser, const wire::sio::packet& p, wire::sio::msgpack_parser::shape shape,
+                              wire::frame_ptr& out) {
+  if (parser == parser_kind::msgpack) return wire::sio::msgpack_parser::encode_frame(p, shape, out);
+  return wire::sio::encode_frame(p, out);
+}
+
 std::string make_socket_id() {
   std::array<unsigned char, 15> random{};
   http::secure_random(random);

@@ -4,12 +4,19 @@
 #include <string_view>
 
 #include "switchboard/sio/arguments.hpp"
+#include "switchboard/sio/server.hpp"
 #include "switchboard/wire/socketio.hpp"
+#include "switchboard/wire/socketio_msgpack.hpp"
 
 namespace switchboard::sio::detail {
 
 // An EVENT packet: [event, ...args] with the arguments' binaries as attachments.
 wire::sio::packet make_event_packet(std::string_view event, arguments args);
+
+// The packet as the server's parser writes it; `shape` is the object the reference builds for it
+// (the msgpack parser's key order follows it).
+std::error_code encode_packet(parser_kind parser, const wire::sio::packet& p, wire::sio::msgpack_parser::shape shape,
+                              wire::frame_ptr& out);
 
 // A socket id: 20 characters of base64url from 15 CSPRNG bytes, like the reference server's.
 std::string make_socket_id();

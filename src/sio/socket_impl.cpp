@@ -11,6 +11,22 @@ namespace switchboard::sio::detail {
 namespace json = boost::json;
 namespace wsio = wire::sio;
 
+namespace {
+
+// What a socket sends, as the reference builds it: emits, answers, CONNECT and DISCONNECT.
+wsio::msgpack_parser::shape shape_of(wsio::packet_type type) {
+  using shape = wsio::msgpack_parser::shape;
+  switch (type) {
+    case wsio::packet_type::connect: return shape::connect;
+    case wsio::packet_type::disconnect: return shape::disconnect;
+    case wsio::packet_type::ack:
+    case wsio::packet_type::binary_ack: return shape::ack;
+    default: return shape::emit;
+  }
+}
+
+}  // namespace
+
 socket_impl::socket_impl(namespace_ref nsp, engine::session_ptr session, std::string id, std::string correlation_id,
                          json::object auth, std::size_t shard)
     : nsp_(std::move(nsp.state)),
@@ -26,7 +42,7 @@ socket_impl::socket_impl(namespace_ref nsp, engine::session_ptr session, std::st
 engine::send_status socket_impl::send_packet(wsio::packet p, bool is_volatile) {
   p.nsp = nsp_->name;
   wire::frame_ptr frame;
-  if (wsio::encode_frame(p, frame)) return engine::send_status::dropped;
+  if (encode_packet(nsp_->opts.parser, p, shape_of(p.type), frame)) return engine::send_status::dropped;
   const auto status = session_->send(std::move(frame), is_volatile);
   if (auto* watcher = nsp_->config.watcher.get(); watcher && p.type == wsio::packet_type::event && status == engine::send_status::queued) {
     watcher->event_sent(*this, p);

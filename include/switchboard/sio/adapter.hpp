@@ -93,6 +93,13 @@ class adapter {
   /// The names of those rooms, on this node (a cluster's allRooms gathers every node's).
   virtual void room_names(std::function<void(std::set<std::string>)> done) = 0;
 
+  /// Encodes a broadcast's packet for this node's clients, in the server's parser (a cluster
+  /// adapter delivering another node's broadcast locally uses it). The local adapter's knows the
+  /// parser; this default writes the JSON parser's encoding.
+  virtual std::error_code encode_for_clients(const wire::sio::packet& packet, wire::frame_ptr& out) const {
+    return wire::sio::encode_frame(packet, out);
+  }
+
   /// Whether this adapter is told of rooms appearing and disappearing on this node (a cluster
   /// adapter that subscribes per room). Asked once, when the namespace is made; false by default,
   /// and then room_created and room_deleted are never called.

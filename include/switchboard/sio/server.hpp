@@ -53,9 +53,18 @@ struct event_limits {
 };
 
 /// Everything a Socket.IO server is configured with.
+/// How Socket.IO packets are written on the wire, for every client of a server (as the
+/// reference's `parser` option: clients must use the same).
+enum class parser_kind {
+  json,     ///< The default parser: text packets, binary as attachments.
+  msgpack,  ///< `socket.io-msgpack-parser` 3: each packet one binary MessagePack message.
+};
+
 struct options {
   /// The Engine.IO server's options: path, heartbeat, CORS, transport limits.
   engine::options engine;
+  /// The packet encoding of every client.
+  parser_kind parser = parser_kind::json;
   /// Makes each namespace's adapter from the local one (a cluster adapter wraps it); unset: local.
   std::function<std::unique_ptr<adapter>(const std::string& nsp, std::unique_ptr<adapter> local)> adapter_factory;
   /// A connection that joins no namespace within this is closed ("connect timeout").
