@@ -10,7 +10,11 @@ namespace switchboard::sio::detail {
 namespace wsio = wire::sio;
 
 client::client(engine::session_ptr session, namespace_lookup lookup, server_config& config)
-    : session_(std::move(session)), lookup_(std::move(lookup)), config_(config), connect_timer_(session_->executor()) {}
+    : session_(std::move(session)),
+      lookup_(std::move(lookup)),
+      config_(config),
+      connect_timer_(session_->executor()),
+      parser_(config.opts.parser) {}
 
 // A connection that joins no namespace in time is closed, as the reference server does.
 void client::start() {
@@ -19,8 +23,11 @@ void client::start() {
     auto self = weak.lock();
     if (!ec && self && self->sockets_.empty()) self->session_->close("connect timeout");
   });
-  // A Socket.IO v2 client is in "/" as soon as its connection opens: it never asks.
+  // A Socket.IO v2 client is in "/" as soon as its connection opens: it never asks. It speaks the
+  // JSON parser (v2's msgpack parser is another format).
   if (session_->protocol() == 3) {
+    parser_ = parser_kind::json;
+    parser_known_ = true;
     wsio::packet p;
     p.type = wsio::packet_type::connect;
     connect(std::move(p));
@@ -52,7 +59,13 @@ std::string socket_id_for(const engine::session& session, const std::string& nsp
 
 void client::on_message(bool binary, std::string data) {
   if (closed_) return;
-  if (config_.opts.parser == parser_kind::msgpack) return on_msgpack_message(binary, data);
+  if (!parser_known_) {
+    // A msgpack server serves JSON clients too: a client's first message is its CONNECT, text
+    // with the JSON parser and binary with msgpack.
+    parser_known_ = true;
+    if (!binary) parser_ = parser_kind::json;
+  }
+  if (parser_ == parser_kind::msgpack) return on_msgpack_message(binary, data);
   if (binary) {
     if (!admitted_) return refuse_attachments("binary before connect");
     parked_bytes_ += data.size();
@@ -114,7 +127,7 @@ void client::connect(wsio::packet p) {
   boost::json::object auth = p.data && p.data->is_object() ? std::move(p.data->as_object()) : boost::json::object{};
   auto state = nsp.state;
   auto s = std::make_shared<socket_impl>(std::move(nsp), session_, socket_id_for(*session_, state->name), make_correlation_id(),
-                                         std::move(auth), session_->shard());
+                                         std::move(auth), session_->shard(), parser_);
   connecting_.insert(state->name);
   run_middleware(std::move(s), std::move(state), 0);
 }
@@ -189,7 +202,7 @@ void client::refuse(const std::string& nsp, const connect_error& error) {
   const auto shape = error.message == "Invalid namespace" ? wsio::msgpack_parser::shape::namespace_error
                                                           : wsio::msgpack_parser::shape::connect_error;
   wire::frame_ptr frame;
-  if (!encode_packet(config_.opts.parser, p, shape, frame)) session_->send(std::move(frame));
+  if (!encode_packet(parser_, p, shape, frame)) session_->send(std::move(frame));
 }
 
 void client::on_close(std::string_view reason) {

@@ -43,6 +43,8 @@ class client final : public std::enable_shared_from_this<client> {
   boost::asio::steady_timer connect_timer_;
   std::size_t parked_bytes_ = 0;  // attachments of the packet being reassembled
   bool admitted_ = false;         // a socket was admitted once
+  parser_kind parser_;            // the server's, until the first message says JSON
+  bool parser_known_ = false;
   bool closed_ = false;
 };
 

@@ -21,8 +21,16 @@ wire::sio::packet make_event_packet(std::string_view event, arguments args) {
 
 std::error_code encode_packet(parser_kind parser, const wire::sio::packet& p, wire::sio::msgpack_parser::shape shape,
                               wire::frame_ptr& out) {
-  if (parser == parser_kind::msgpack) return wire::sio::msgpack_parser::encode_frame(p, shape, out);
-  return wire::sio::encode_frame(p, out);
+  if (parser == parser_kind::json) return wire::sio::encode_frame(p, out);
+  if (shape != wire::sio::msgpack_parser::shape::broadcast) return wire::sio::msgpack_parser::encode_frame(p, shape, out);
+  // A broadcast may reach JSON clients of a msgpack server too: both encodings travel together.
+  std::string bytes;
+  if (const auto ec = wire::sio::msgpack_parser::encode(p, shape, bytes)) return ec;
+  wire::frame_ptr json;
+  if (const auto ec = wire::sio::encode_frame(p, json)) return ec;
+  std::vector<wire::frame::message> messages{{true, std::move(bytes)}};
+  out = std::make_shared<const wire::frame>(std::move(messages), std::move(json));
+  return {};
 }
 
 std::string make_socket_id() {

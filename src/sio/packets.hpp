@@ -13,8 +13,9 @@ namespace switchboard::sio::detail {
 // An EVENT packet: [event, ...args] with the arguments' binaries as attachments.
 wire::sio::packet make_event_packet(std::string_view event, arguments args);
 
-// The packet as the server's parser writes it; `shape` is the object the reference builds for it
-// (the msgpack parser's key order follows it).
+// The packet as `parser` writes it; `shape` is the object the reference builds for it (the msgpack
+// parser's key order follows it). A msgpack broadcast carries its JSON encoding beside it
+// (frame::other_encoding), for the JSON clients a msgpack server also serves.
 std::error_code encode_packet(parser_kind parser, const wire::sio::packet& p, wire::sio::msgpack_parser::shape shape,
                               wire::frame_ptr& out);
 

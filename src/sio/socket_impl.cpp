@@ -28,7 +28,7 @@ wsio::msgpack_parser::shape shape_of(wsio::packet_type type) {
 }  // namespace
 
 socket_impl::socket_impl(namespace_ref nsp, engine::session_ptr session, std::string id, std::string correlation_id,
-                         json::object auth, std::size_t shard)
+                         json::object auth, std::size_t shard, parser_kind parser)
     : nsp_(std::move(nsp.state)),
       lease_(std::move(nsp.lease)),
       session_(std::move(session)),
@@ -36,13 +36,14 @@ socket_impl::socket_impl(namespace_ref nsp, engine::session_ptr session, std::st
       correlation_id_(std::move(correlation_id)),
       auth_(std::move(auth)),
       shard_(shard),
+      parser_(parser),
       event_limit_(nsp_->event_limit.value_or(nsp_->opts.events)),
       tokens_(event_limit_.event_burst) {}
 
 engine::send_status socket_impl::send_packet(wsio::packet p, bool is_volatile) {
   p.nsp = nsp_->name;
   wire::frame_ptr frame;
-  if (encode_packet(nsp_->opts.parser, p, shape_of(p.type), frame)) return engine::send_status::dropped;
+  if (encode_packet(parser_, p, shape_of(p.type), frame)) return engine::send_status::dropped;
   const auto status = session_->send(std::move(frame), is_volatile);
   if (auto* watcher = nsp_->config.watcher.get(); watcher && p.type == wsio::packet_type::event && status == engine::send_status::queued) {
     watcher->event_sent(*this, p);

@@ -14,7 +14,7 @@ class socket_impl final : public socket {
  public:
   // `lease` keeps a dynamic namespace from being reclaimed while this socket lives.
   socket_impl(namespace_ref nsp, engine::session_ptr session, std::string id, std::string correlation_id,
-              boost::json::object auth, std::size_t shard);
+              boost::json::object auth, std::size_t shard, parser_kind parser);
 
   const std::string& id() const noexcept override { return id_; }
   const std::string& nsp() const noexcept override { return nsp_->name; }
@@ -76,9 +76,11 @@ class socket_impl final : public socket {
     if (!guarded(kind, std::forward<F>(f))) disconnect(false);
   }
 
-  // Queues a frame encoded elsewhere (a broadcast).
+  // Queues a frame encoded elsewhere (a broadcast), in this connection's parser.
   engine::send_status send_frame(const wire::frame_ptr& frame, bool is_volatile) {
-    return connected_ ? session_->send(frame, is_volatile) : engine::send_status::closed;
+    if (!connected_) return engine::send_status::closed;
+    const bool other = parser_ == parser_kind::json && frame->other_encoding();  // a JSON client of a msgpack server
+    return session_->send(other ? frame->other_encoding() : frame, is_volatile);
   }
 
   // Set by the client: forget this socket once it has closed.
@@ -108,6 +110,7 @@ class socket_impl final : public socket {
   boost::json::object data_;
   std::chrono::system_clock::time_point issued_ = std::chrono::system_clock::now();  // for the handshake
   std::size_t shard_;
+  parser_kind parser_;  // this connection's
   bool connected_ = false;
   bool closed_ = false;  // after close(): joins are ignored
   std::unordered_map<std::string, event_handler> handlers_;

@@ -28,6 +28,15 @@ class frame {
 
   /// Takes the packets, in the order they are sent.
   explicit frame(std::vector<message> messages);
+  /// The same, with the same Socket.IO packet in another parser's encoding beside it, for the
+  /// recipients of a broadcast who use that parser.
+  frame(std::vector<message> messages, std::shared_ptr<const frame> other_encoding)
+      : frame(std::move(messages)) {
+    other_encoding_ = std::move(other_encoding);
+  }
+
+  /// The packet in the other parser's encoding, or null.
+  const std::shared_ptr<const frame>& other_encoding() const noexcept { return other_encoding_; }
 
   /// One WebSocket message per Engine.IO packet.
   std::span<const message> websocket_messages() const noexcept { return messages_; }
@@ -49,6 +58,7 @@ class frame {
 
  private:
   std::vector<message> messages_;
+  std::shared_ptr<const frame> other_encoding_;
   mutable std::once_flag polling_once_;
   mutable std::string polling_;
   mutable std::once_flag websocket_v3_once_;

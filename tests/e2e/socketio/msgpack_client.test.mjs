@@ -1,15 +1,18 @@
 // The official socket.io-client with socket.io-msgpack-parser 3.0.2 against the fixture run with
 // --parser msgpack: every packet one binary MessagePack message, binary arguments as msgpack bin
-// values; events, acks both ways, connect errors, over each transport.
+// values; events, acks both ways, connect errors, over each transport. The same server serves
+// JSON clients (v4 and v2) beside them: each connection's first message tells its parser, and a
+// broadcast carries both encodings.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { io } from "socket.io-client";
 import parser from "socket.io-msgpack-parser";
 import { startFixture } from "../support/fixture.mjs";
 
 let server;
 const open = [];
-before(async () => { server = await startFixture("sio-conformance-server", ["--parser", "msgpack"]); });
+before(async () => { server = await startFixture("sio-conformance-server", ["--parser", "msgpack", "--allow-eio3"]); });
 after(async () => {
   for (const socket of open) socket.disconnect();
   await server.stop();
@@ -74,3 +77,29 @@ for (const transports of [["websocket"], ["polling"], ["polling", "websocket"]])
     });
   });
 }
+
+describe("msgpack, JSON v4 and v2 clients on one server", () => {
+  it("share rooms and broadcasts, each in its own parser", async () => {
+    const packed = connect("/", { transports: ["websocket"] });
+    const json = io(server.base, { forceNew: true, reconnection: false, transports: ["polling"] });
+    const v2 = createRequire(import.meta.url)("socket.io-client-v2")(server.base, { forceNew: true, reconnection: false });
+    open.push(json, v2);
+    await Promise.all([event(packed, "auth"), event(json, "auth"), event(v2, "auth")]);
+    await packed.emitWithAck("join", "mixed");
+    await json.emitWithAck("join", "mixed");
+    await new Promise((resolve) => v2.emit("join", "mixed", resolve));
+
+    const atJson = event(json, "room-message");
+    const atV2 = event(v2, "room-message");
+    await packed.emitWithAck("to-room", "mixed", "from msgpack", Buffer.from([1, 2]));
+    for (const [text, bytes] of [await atJson, await atV2]) {
+      assert.equal(text, "from msgpack");
+      assert.deepEqual(Buffer.from(bytes), Buffer.from([1, 2]));
+    }
+    const atPacked = event(packed, "room-message");
+    await json.emitWithAck("to-room", "mixed", "from json", Buffer.from([3]));
+    const [text, bytes] = await atPacked;
+    assert.equal(text, "from json");
+    assert.deepEqual(Buffer.from(bytes), Buffer.from([3]));
+  });
+});
