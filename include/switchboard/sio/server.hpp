@@ -52,18 +52,18 @@ struct event_limits {
   event_overflow on_excess = event_overflow::drop;  ///< What an event over the bucket does.
 };
 
-/// Everything a Socket.IO server is configured with.
-/// How Socket.IO packets are written on the wire, for every client of a server (as the
-/// reference's `parser` option: clients must use the same).
+/// How Socket.IO packets are written on the wire (the reference's `parser` option). A msgpack
+/// server also serves JSON clients: a connection's first message (its CONNECT) tells which.
 enum class parser_kind {
   json,     ///< The default parser: text packets, binary as attachments.
   msgpack,  ///< `socket.io-msgpack-parser` 3: each packet one binary MessagePack message.
 };
 
+/// Everything a Socket.IO server is configured with.
 struct options {
   /// The Engine.IO server's options: path, heartbeat, CORS, transport limits.
   engine::options engine;
-  /// The packet encoding of every client.
+  /// The packet encoding of the server's clients (JSON clients are served by a msgpack server too).
   parser_kind parser = parser_kind::json;
   /// Makes each namespace's adapter from the local one (a cluster adapter wraps it); unset: local.
   std::function<std::unique_ptr<adapter>(const std::string& nsp, std::unique_ptr<adapter> local)> adapter_factory;
