@@ -19,7 +19,7 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
 client_protocol client_protocol_of(std::string_view target) {
   static constexpr std::array<std::string_view, 2> keys{"EIO", "b64"};
   const auto [eio, b64] = query_params(target, keys);
-  return {.version = eio == "4" ? 4 : 3, .b64 = b64.has_value()};
+  return {.version = eio == "3" ? 3 : 4, .b64 = b64.has_value()};
 }
 
 void query_params(std::string_view target, std::span<const std::string_view> keys,

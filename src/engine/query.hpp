@@ -8,8 +8,8 @@
 
 namespace switchboard::engine::detail {
 
-// What a handshake's query says of its client: its Engine.IO protocol (EIO=4 is 4, anything else
-// 3) and whether it wants binary as base64 text (b64, from v3 clients without binary support).
+// What a handshake's query says of its client: its Engine.IO protocol (EIO=3 is 3, else 4: the
+// handshake's check has refused any other) and whether it wants binary as base64 text (b64, from v3 clients without binary support).
 struct client_protocol {
   int version = 4;
   bool b64 = false;

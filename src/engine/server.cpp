@@ -44,8 +44,9 @@ std::optional<error_code> check_query(const options& o, const http::request& req
   } else {
     return error_code::unknown_transport;
   }
-  // EIO=4 is protocol 4; anything else is 3, as the reference reads it.
-  if (eio != "4" && !o.allow_eio3) return error_code::unsupported_protocol_version;
+  // The reference takes anything but EIO=4 for 3; only EIO=3 is 3 here, so that a missing or
+  // invalid EIO is still refused with allow_eio3 (as the protocol's test suite asks).
+  if (eio != "4" && !(eio == "3" && o.allow_eio3)) return error_code::unsupported_protocol_version;
   out.sid = std::move(sid);
   return std::nullopt;
 }

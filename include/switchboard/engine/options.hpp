@@ -166,9 +166,10 @@ struct options {
   bool allow_polling = true;
   /// Whether clients may use WebSocket.
   bool allow_websocket = true;
-  /// Whether clients of Engine.IO protocol 3 (Socket.IO v2 clients) are served, as Node's
-  /// `allowEIO3`: length-prefixed polling payloads, pings from the client, and the Socket.IO v2
-  /// connection rules above. Off: their handshake gets 400 "Unsupported protocol version".
+  /// Whether clients of Engine.IO protocol 3 (Socket.IO v2 clients; handshakes with EIO=3) are
+  /// served, as Node's `allowEIO3`: length-prefixed polling payloads, pings from the client (the
+  /// sio layer applies the v2 connection rules). Off: their handshake gets 400 "Unsupported
+  /// protocol version".
   bool allow_eio3 = false;
   /// Offer permessage-deflate on WebSocket connections.
   bool per_message_deflate = false;

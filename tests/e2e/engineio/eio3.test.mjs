@@ -97,6 +97,13 @@ describe("Engine.IO v3 polling", () => {
     assert.equal((await fetch(url(server.base, "&j=0"))).status, 400);
   });
 
+  it("still refuses a missing or invalid EIO, as the protocol's test suite asks", async () => {
+    for (const query of ["transport=polling", "EIO=abc&transport=polling", "EIO=2&transport=polling"]) {
+      const response = await fetch(`${server.base}/engine.io/?${query}`);
+      assert.equal(response.status, 400, query);
+    }
+  });
+
   it("is refused without allow_eio3, as the reference without allowEIO3", async () => {
     const response = await fetch(url(v4only.base));
     assert.equal(response.status, 400);
