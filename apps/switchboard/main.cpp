@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "admin_command.hpp"
 #include "emit_command.hpp"
 #include "serve_command.hpp"
 #include "session_command.hpp"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   switchboard::app::add_emit_command(app);
   switchboard::app::add_session_command(app);
   switchboard::app::add_types_command(app);
+  switchboard::app::add_admin_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "switchboard/admin/instrument.hpp"
@@ -21,6 +22,21 @@ bool is_bcrypt_hash(std::string_view hash) noexcept {
     if (!alphabet) return false;
   }
   return true;
+}
+
+std::string bcrypt_hash(std::string_view password, int cost) {
+  if (password.size() > 72 || password.find('\0') != std::string_view::npos) {
+    throw std::invalid_argument("a bcrypt password has at most 72 bytes and no NUL byte");
+  }
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), nullptr, 0, salt, sizeof salt) == nullptr) {
+    throw std::runtime_error("crypt_gensalt_rn failed: no bcrypt salt");
+  }
+  auto data = std::make_unique<crypt_data>();
+  const std::string phrase(password);
+  const char* hash = crypt_r(phrase.c_str(), salt, data.get());
+  if (hash == nullptr || hash[0] == '*') throw std::runtime_error("crypt_r failed: no bcrypt hash");
+  return hash;
 }
 
 namespace detail {

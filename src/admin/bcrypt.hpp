@@ -1,6 +1,6 @@
 #pragma once
 // bcrypt password checks through the C library's crypt_r (libxcrypt): slow on purpose, so run
-// them on a worker thread, never on a shard.
+// them on a worker thread, never on a shard. (bcrypt_hash and is_bcrypt_hash are public.)
 #include <string_view>
 
 namespace switchboard::admin::detail {

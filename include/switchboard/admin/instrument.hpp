@@ -63,6 +63,11 @@ struct counters {
 /// Whether `hash` is a bcrypt hash that can be checked here ($2a$, $2b$ or $2y$, cost 4..31).
 bool is_bcrypt_hash(std::string_view hash) noexcept;
 
+/// A bcrypt hash ($2b$) of `password` with a fresh random salt, for options::password_hash.
+/// Throws std::invalid_argument for a password holding a NUL byte or over 72 bytes (bcrypt reads
+/// no further), std::runtime_error when the C library cannot make one.
+std::string bcrypt_hash(std::string_view password, int cost = 12);
+
 /// The installed instrumentation: the admin namespace, its observer and its statistics timer.
 class instrumentation {
  public:

@@ -28,6 +28,17 @@ TEST(Bcrypt, AnythingElseDoesNotMatch) {
   EXPECT_FALSE(detail::bcrypt_matches("changeit", "$1$salt$hash"));  // MD5-crypt: not bcrypt
 }
 
+TEST(Bcrypt, MakesHashesThatMatchTheirPasswordWithAFreshSalt) {
+  const std::string first = bcrypt_hash("s3cret pass", 4);
+  EXPECT_TRUE(first.starts_with("$2b$04$")) << first;
+  EXPECT_TRUE(is_bcrypt_hash(first));
+  EXPECT_TRUE(detail::bcrypt_matches("s3cret pass", first));
+  EXPECT_FALSE(detail::bcrypt_matches("s3cret pasS", first));
+  EXPECT_NE(bcrypt_hash("s3cret pass", 4), first);  // another salt
+  EXPECT_THROW(bcrypt_hash(std::string(73, 'a')), std::invalid_argument);
+  EXPECT_THROW(bcrypt_hash(std::string("a\0b", 3)), std::invalid_argument);
+}
+
 TEST(Bcrypt, RecognisesOnlyWellFormedBcryptHashes) {
   EXPECT_TRUE(is_bcrypt_hash(changeit));
   EXPECT_FALSE(is_bcrypt_hash(""));
