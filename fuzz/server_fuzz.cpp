@@ -4,7 +4,8 @@
 //
 // Input: connections separated by "\n===\n", opened in turn and all kept until the input ends.
 // A connection's first line says how it starts; the rest of that line is added to the query of
-// the harness's handshake:
+// the harness's handshake (a leading '3' makes it an Engine.IO v3 session, EIO=3; the server
+// serves v3 and the msgpack parser, and JSON clients beside it):
 //   R  raw: the parts are written as they are, one write each;
 //   P  the harness does an Engine.IO polling handshake;
 //   W  the harness does a WebSocket handshake (no sid);
@@ -175,9 +176,10 @@ std::string websocket_bytes(std::string_view part) {
   }
 }
 
-std::string polling_request(std::string_view method, const std::string& sid, std::string_view body) {
+std::string polling_request(std::string_view method, const std::string& sid, std::string_view body, char eio) {
   std::string out(method);
-  out.append(" /socket.io/?EIO=4&transport=polling&sid=").append(sid).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  out.append(" /socket.io/?EIO=").append(1, eio).append("&transport=polling&sid=").append(sid);
+  out.append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   if (method == "POST") {
     out.append("Content-Type: text/plain;charset=UTF-8\r\nContent-Length: ").append(std::to_string(body.size()));
     out.append("\r\n");
@@ -185,8 +187,9 @@ std::string polling_request(std::string_view method, const std::string& sid, std
   return out.append("\r\n").append(body);
 }
 
-std::string websocket_request(const std::string& sid, std::string_view query) {
-  std::string out("GET /socket.io/?EIO=4&transport=websocket");
+std::string websocket_request(const std::string& sid, std::string_view query, char eio) {
+  std::string out("GET /socket.io/?EIO=");
+  out.append(1, eio).append("&transport=websocket");
   if (!sid.empty()) out.append("&sid=").append(sid);
   out.append(query).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n");
   return out.append("Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
@@ -205,13 +208,18 @@ class run {
     const auto parts = split(rest, "\n---\n", max_parts);
     char scenario = first.front();
     if (scenario != 'R' && scenario != 'P' && scenario != 'W') scenario = "RPW"[static_cast<unsigned char>(scenario) % 3];
-    const std::string_view query = first.substr(1);
+    std::string_view query = first.substr(1);
     if (scenario == 'R') return raw(parts);
     session s;
+    if (query.starts_with('3')) {
+      s.eio = '3';
+      query.remove_prefix(1);
+    }
     if (scenario == 'P') {
       loopback_client* c = open();
       if (c == nullptr) return;
-      c->write("GET /socket.io/?EIO=4&transport=polling" + std::string(query) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      c->write("GET /socket.io/?EIO=" + std::string(1, s.eio) + "&transport=polling" + std::string(query) +
+                   " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                write_patience);
       c->read(answer_limit, answer_limit, has_response);
       s.sid = sid_of(c->received());
@@ -246,6 +254,7 @@ class run {
   struct session {
     std::string sid;
     loopback_client* ws = nullptr;
+    char eio = '4';  // the Engine.IO protocol of its requests
   };
 
   loopback_client* open() {
@@ -269,7 +278,7 @@ class run {
   loopback_client* upgrade(const session& s, std::string_view query) {
     loopback_client* c = open();
     if (c == nullptr) return nullptr;
-    c->write(websocket_request(s.sid, query), write_patience);
+    c->write(websocket_request(s.sid, query, s.eio), write_patience);
     c->read(answer_limit, answer_limit, has_response);
     const std::size_t head = http_response_size(c->received());
     if (!c->received().starts_with("HTTP/1.1 101")) return nullptr;
@@ -286,14 +295,14 @@ class run {
 
   void session_part(session& s, std::string_view part) {
     switch (part.front()) {
-      case 'P': return request(polling_request("POST", s.sid, part.substr(1)), answer_limit);
-      case 'G': return request(polling_request("GET", s.sid, {}), poll_quiet);
+      case 'P': return request(polling_request("POST", s.sid, part.substr(1), s.eio), answer_limit);
+      case 'G': return request(polling_request("GET", s.sid, {}, s.eio), poll_quiet);
       case 'R': return request(replace_sid(part.substr(1), s.sid), poll_quiet);
       case 'U':
         if (auto* c = upgrade(s, part.substr(1))) s.ws = c;
         return;
       default:
-        if (s.ws == nullptr) return request(polling_request("POST", s.sid, part), answer_limit);
+        if (s.ws == nullptr) return request(polling_request("POST", s.sid, part, s.eio), answer_limit);
         s.ws->write(websocket_bytes(part), write_patience);
         s.ws->read(0ms, 0ms);
     }

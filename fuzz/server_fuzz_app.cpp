@@ -173,8 +173,10 @@ running* start() {
                  .ping_timeout = 100ms,
                  .upgrade_timeout = 100ms,
                  .max_payload = 64 * 1024,
+                 .allow_eio3 = true,  // Engine.IO v3 sessions, Socket.IO v2 rules
                  .cors = {.origins = {"https://ok.example", "https://*.sub.example"}},
                  .outbound = {.max_packets = 32}},
+      .parser = sio::parser_kind::msgpack,  // which serves JSON clients too: both decoders
       .connect_timeout = 300ms,
       .max_pending_acks = 8,
   };
