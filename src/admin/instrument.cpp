@@ -189,7 +189,9 @@ class instrumentation_impl final : public instrumentation,
         auto target = ui.lock();
         if (!target) return;
         boost::asio::post(target->executor(), [target, sockets = std::move(all->sockets)]() mutable {
-          (void)target->emit("all_sockets", sio::arguments{json::array{std::move(sockets)}, {}});
+          sio::arguments args;
+          args.values.emplace_back(std::move(sockets));  // one argument, the array (a braced list would move it whole)
+          (void)target->emit("all_sockets", std::move(args));
         });
       });
     }

@@ -1,5 +1,6 @@
 #include "reports.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "switchboard/engine/session.hpp"
@@ -25,6 +26,18 @@ std::string transport_name(const sio::socket& s) {
   return s.session().transport() == engine::transport_kind::websocket ? "websocket" : "polling";
 }
 
+// "/socket.io/?EIO=4&token=abc&x=1" -> "/socket.io/?EIO=4&token=[redacted]&x=1".
+std::string redact_token_in_url(std::string_view url) {
+  std::string out(url);
+  for (std::size_t at = out.find("token="); at != std::string::npos; at = out.find("token=", at + 1)) {
+    if (at == 0 || (out[at - 1] != '?' && out[at - 1] != '&')) continue;
+    const std::size_t value = at + 6;
+    const std::size_t end = std::min(out.find('&', value), out.size());
+    out.replace(value, end - value, "[redacted]");
+  }
+  return out;
+}
+
 // The handshake as the UI shows it: never a credential (the auth payload, the Authorization and
 // Cookie headers, a token in the query), so that a dashboard does not hand out users' tokens.
 json::object public_handshake(json::object handshake) {
@@ -38,11 +51,15 @@ json::object public_handshake(json::object handshake) {
   };
   redact("headers", {"authorization", "cookie", "proxy-authorization"});
   redact("query", {"token"});
+  if (auto* url = handshake.if_contains("url"); url && url->is_string()) *url = redact_token_in_url(url->get_string());
   return handshake;
 }
 
+// What the admin layer keeps in socket.data for itself: {clientId, transport}, and a login's
+// session id between the middleware and the connection handler (never for other UIs to see).
 json::object without_admin(json::object data) {
   data.erase("_admin");
+  data.erase("_admin_session");
   return data;
 }
 

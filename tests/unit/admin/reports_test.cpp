@@ -19,9 +19,12 @@ TEST(Reports, ARemoteSocketTakesItsClientIdAndTransportFromItsAdminData) {
   sio::socket_info info;
   info.id = "abc";
   info.rooms = {"abc", "room"};
-  info.data = json::object{{"userId", "7"}, {"_admin", {{"clientId", "0123456789ab"}, {"transport", "polling"}}}};
+  info.data = json::object{{"userId", "7"},
+                           {"_admin", {{"clientId", "0123456789ab"}, {"transport", "polling"}}},
+                           {"_admin_session", "0011223344556677"}};
   info.handshake = json::object{{"headers", {{"authorization", "Bearer secret"}, {"cookie", "sid=1"}, {"host", "x"}}},
                                 {"query", {{"token", "t"}, {"EIO", "4"}}},
+                                {"url", "/socket.io/?EIO=4&token=t&x=1&xtoken=keep"},
                                 {"auth", {{"token", "secret"}}}};
   const json::object s = serialize_socket(info, "/chat");
   EXPECT_EQ(s.at("id"), "abc");
@@ -37,6 +40,7 @@ TEST(Reports, ARemoteSocketTakesItsClientIdAndTransportFromItsAdminData) {
   EXPECT_EQ(handshake.at("headers").at("host"), "x");
   EXPECT_EQ(handshake.at("query").at("token"), "[redacted]");
   EXPECT_EQ(handshake.at("query").at("EIO"), "4");
+  EXPECT_EQ(handshake.at("url"), "/socket.io/?EIO=4&token=[redacted]&x=1&xtoken=keep");
   // The UI reads these keys in this order.
   std::vector<std::string> keys;
   for (const auto& [key, value] : s) keys.emplace_back(key);
