@@ -69,3 +69,8 @@ set_tests_properties(bench.smoke.users-batch PROPERTIES LABELS bench TIMEOUT 300
 add_test(NAME bench.smoke.cluster-scale COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/bench/cluster_scale.py --smoke)
 set_tests_properties(bench.smoke.cluster-scale PROPERTIES LABELS bench TIMEOUT 300
   ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_OUT=${CMAKE_CURRENT_BINARY_DIR}/bench-smoke/cluster-scale")
+# The Admin UI (@socket.io/admin-ui 0.5.1): its protocol with the official client, over a cluster
+# of two nodes on Redis, and the npm bundle at /admin/ in Chromium (docs/admin-ui.png).
+sb_add_node_test(admin.protocol e2e/admin/protocol.test.mjs e2e)
+sb_add_node_test(admin.cluster e2e/admin/cluster.test.mjs e2e)
+sb_add_node_test(admin.browser e2e/admin/browser.test.mjs e2e)

@@ -81,9 +81,11 @@ async function connectAdmin(node) {
 
 const arrival = (seen, name, test = () => true) =>
   waitUntil(() => seen.find(([event, ...args]) => event === name && test(...args)), WAIT, `"${name}"`);
-// The sockets of an all_sockets event (one array argument in the protocol; see protocol.test.mjs
-// for the check of that shape).
-const listOf = ([, ...args]) => (args.length === 1 && Array.isArray(args[0]) ? args[0] : args);
+// The sockets of an all_sockets event: its one argument, an array.
+function listOf(entry) {
+  assert.equal(entry.length, 2, `all_sockets came with ${entry.length - 1} arguments`);
+  return entry[1];
+}
 
 async function emit(node, body) {
   const res = await fetch(`${node.base}/api/v1/emit`, {

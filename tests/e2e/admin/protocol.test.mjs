@@ -101,9 +101,12 @@ async function emit(node, body) {
   return { status: res.status, body: await res.json() };
 }
 
-// The sockets of an all_sockets event. The UI reads its one argument (an array); the arguments
-// are taken as they come here, so that the tests after the one that checks the shape still run.
-const listOf = ([, ...args]) => (args.length === 1 && Array.isArray(args[0]) ? args[0] : args);
+// The sockets of an all_sockets event: its one argument, an array (what the UI's handler reads).
+function listOf(entry) {
+  assert.equal(entry.length, 2, `all_sockets came with ${entry.length - 1} arguments`);
+  assert.ok(Array.isArray(entry[1]));
+  return entry[1];
+}
 
 const disconnection = (socket) => new Promise((resolve) => socket.once("disconnect", resolve));
 const isDate = (value) => typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value);
@@ -156,10 +159,8 @@ describe("admin login", () => {
     assert.ok(sockets.some((s) => s.nsp === "/admin"), "the admin socket itself is listed");
   });
 
-  // TODO(server): all_sockets is sent with each socket as an argument of its own instead of one
-  // array argument (src/admin/instrument.cpp send_all_sockets: `json::array{std::move(sockets)}`
-  // move-constructs the array instead of wrapping it), so the UI's handler (sockets) => ...
-  // gets the first socket only, and throws "sockets.forEach is not a function".
+  // A braced list once moved the array whole: each socket was an argument of its own, and the UI's
+  // handler (sockets) => sockets.forEach(...) threw.
   it("sends all_sockets as one argument: the array of sockets", async () => {
     await connectUser(server, "alice2");
     await connectUser(server, "bob2");
@@ -170,9 +171,8 @@ describe("admin login", () => {
     assert.ok(entry[1].length >= 3);
   });
 
-  // TODO(server): handshake.url keeps the query string as sent, so a token passed in the query
-  // (auth.allow_query_token) is shown in full in all_sockets / socket_connected (src/admin/reports.cpp
-  // public_handshake redacts query.token but not url).
+  // handshake.url carries the query string as sent: a token in the query (auth.allow_query_token)
+  // must not show there either.
   it("shows no user's token anywhere in all_sockets (handshake.url included)", async () => {
     const erin = await connectUser(server, "erin", "query");
     const { seen } = await connectAdmin(server, login);
@@ -195,10 +195,8 @@ describe("admin login", () => {
     assert.equal(await attempt(server, { sessionId, username: "admin", password: "wrong" }), "connected");
   });
 
-  // TODO(server): socket_connected reports the admin socket's data with its "_admin_session"
-  // (the session id of that login), i.e. every UI connected (on any node) is sent the session id
-  // of the others (src/admin/instrument.cpp: socket_connected serializes s.data() before welcome()
-  // erases "_admin_session"; serialize_socket only drops "_admin").
+  // A UI's socket_connected report goes to every UI of the cluster: its data must not carry the
+  // session id of that login.
   it("does not report a login's session id to the other UIs", async () => {
     const watcher = await connectAdmin(server, login);
     await arrival(watcher.seen, "all_sockets");
