@@ -25,6 +25,7 @@ export async function startServer(name, args) {
       if (match) resolve(Number(match[1]));
     });
     child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before listening:\n${stderr}`)));
+    child.once("error", (error) => reject(new Error(`${name} could not start: ${error.message}`)));  // e.g. not built
   });
   const base = `http://127.0.0.1:${port}`;
   return {
