@@ -1,14 +1,11 @@
 #include "switchboard/admin/instrument.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <boost/asio/post.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/serialize.hpp>
 #include <mutex>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "admin_login.hpp"
 #include "reports.hpp"
@@ -108,6 +105,9 @@ class instrumentation_impl final : public instrumentation,
     for (const auto& v : args.values) named.push_back(v);
     report_event("event_received", s, std::move(named), args.binaries);
   }
+
+  // Production mode reports no events: broadcasts need not keep their packet for it.
+  bool wants_broadcast_events() const override { return opts_.mode == mode::development; }
 
   void event_sent(sio::socket& s, const wire::sio::packet& p) override {
     if (s.nsp() == opts_.namespace_name || !p.data || !p.data->is_array() || !watching()) return;

@@ -147,8 +147,9 @@ std::error_code local_adapter::encode_for_clients(const wire::sio::packet& packe
 
 std::error_code local_adapter::broadcast(const wire::sio::packet& p, wire::frame_ptr frame, const broadcast_target& target,
                                          delivered_callback delivered) {
-  // Only with an observer: each recipient is reported with the packet.
+  // Only with an observer that wants them: each recipient is reported with the packet.
   std::shared_ptr<observer> watcher = nsp_.config.watcher;
+  if (watcher && !watcher->wants_broadcast_events()) watcher.reset();
   auto observed = watcher ? std::make_shared<const wire::sio::packet>(p) : nullptr;
   std::shared_ptr<per_shard_gathering<std::size_t>> counting;
   if (delivered) {

@@ -155,6 +155,9 @@ class observer {
   /// An EVENT packet was queued for the client: sent to it alone, or one recipient of a broadcast.
   /// `p.data` is [event, ...args] with binary placeholders.
   virtual void event_sent(socket& s, const wire::sio::packet& p) = 0;
+  /// Whether event_sent is wanted for the recipients of broadcasts (each broadcast then keeps a
+  /// copy of its packet for them). Asked per broadcast.
+  virtual bool wants_broadcast_events() const { return true; }
 };
 
 /// The Socket.IO server: its namespaces, server-wide middleware and connection handlers, over an

@@ -16,6 +16,8 @@ using testing::run_until;
 // Records each call as one line.
 class recorder final : public observer {
  public:
+  bool broadcasts = true;  // wants_broadcast_events()
+  bool wants_broadcast_events() const override { return broadcasts; }
   void socket_connected(socket& s) override { add("connected " + s.nsp() + " rooms=" + std::to_string(s.rooms().size())); }
   void socket_disconnected(socket& s, std::string_view reason) override {
     add("disconnected " + s.nsp() + " " + std::string(reason));
@@ -125,6 +127,21 @@ TEST_F(sio_observer, EveryRecipientOfABroadcastAndEveryDirectEmitIsReported) {
   ASSERT_FALSE(srv->of("/").to("room").emit("news", args));
   ASSERT_TRUE(wait([&] { return watcher->count("sent news 1 binaries") == n; }));
   EXPECT_EQ(watcher->count("sent news 1 binaries"), static_cast<std::size_t>(n));
+}
+
+TEST_F(sio_observer, AnObserverThatWantsNoBroadcastEventsGetsOnlyDirectEmits) {
+  watcher->broadcasts = false;
+  std::shared_ptr<socket> only;
+  srv->of("/").on_connection([&](socket& s) { only = s.shared_from_this(); });
+  open("0", 0);
+  ASSERT_TRUE(wait([&] { return only != nullptr; }));
+  std::optional<std::size_t> delivered;
+  ASSERT_FALSE(srv->of("/").all().emit("news", {}, [&](std::size_t n) { delivered = n; }));
+  ASSERT_TRUE(wait([&] { return delivered.has_value(); }));
+  EXPECT_EQ(*delivered, 1u);
+  boost::asio::post(pool->shard(0), [&] { only->emit("direct", {}); });
+  ASSERT_TRUE(wait([&] { return watcher->count("sent direct 0 binaries") == 1; }));
+  EXPECT_EQ(watcher->count("sent news 0 binaries"), 0u);
 }
 
 TEST_F(sio_observer, AnUpgradeIsReportedForEachSocketOfTheConnection) {
