@@ -10,7 +10,7 @@
 // README shows; a test run never changes the checkout otherwise).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,10 +19,11 @@ import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
-import { binary, startServer, waitUntil } from "../support/fixture.mjs";
+import { startServer, waitUntil } from "../support/fixture.mjs";
+import { devConfig, token } from "./users.mjs";
+import { watchProblems } from "../support/page_problems.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const devConfig = path.join(root, "config/dev.toml");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-admin-browser-"));
 const screenshot = path.join(process.env.SWITCHBOARD_BIN_DIR ?? "build/bin", "..", "tests", "admin-ui.png");
 const passwordHash = "$2b$10$heqvAkYMez.Va6Et2uXInOnkCT6/uQj1brkrbyG3LpopDklcq7ZOS";  // "changeit"
@@ -38,7 +39,6 @@ let python;          // the python-socketio client process
 
 const serve = (name, ...sets) => startServer("switchboard", ["serve", "--config", devConfig, "--port", "0",
   "--set", `server.data_dir=${dir}/${name}`, "--set", "admin.enabled=true", ...sets.flatMap((s) => ["--set", s])]);
-const token = (user) => execFileSync(binary("switchboard"), ["token", "--config", devConfig, "--user", user], { encoding: "utf8" }).trim();
 
 async function connectUser(node, user, transports = ["polling", "websocket"]) {
   const socket = io(node.base, { forceNew: true, reconnection: false, transports, auth: { token: token(user) } });
@@ -120,24 +120,12 @@ after(async () => {
 // What a page logs as an error, fails to load (a third-party site included: nothing outside the
 // test's servers answers here), or answers with an error status: the UI must have none.
 const pageProblems = [];
-function watchProblems(page) {
-  page.on("console", (message) => { if (message.type() === "error") pageProblems.push(`console: ${message.text()}`); });
-  page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => pageProblems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
-  page.on("response", (response) => { if (response.status() >= 400) pageProblems.push(`${response.status()}: ${response.url()}`); });
-  page.on("request", (request) => {
-    const { origin } = new URL(request.url());
-    if (![server.base, readOnly.base].includes(origin) && !request.url().startsWith("data:")) {
-      pageProblems.push(`third-party request: ${request.url()}`);
-    }
-  });
-}
 
 // A wide page (the navigation drawer shows from 1264 px) of its own browser context.
 async function openAdmin(node) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
-  watchProblems(page);
+  watchProblems(page, pageProblems, () => [server.base, readOnly.base]);
   await page.goto(`${node.base}/admin/`);
   return page;
 }

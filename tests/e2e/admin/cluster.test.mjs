@@ -5,18 +5,15 @@
 // 0 on SIGTERM.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
 import { io } from "socket.io-client";
-import { binary, startServer, waitUntil } from "../support/fixture.mjs";
+import { startServer, waitUntil } from "../support/fixture.mjs";
+import { connected, devConfig, token } from "./users.mjs";
 import { startRedis } from "../support/redis.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const devConfig = path.join(root, "config/dev.toml");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-admin-cluster-"));
 const passwordHash = "$2b$10$heqvAkYMez.Va6Et2uXInOnkCT6/uQj1brkrbyG3LpopDklcq7ZOS";  // "changeit"
 const login = { username: "admin", password: "changeit" };
@@ -56,12 +53,7 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const token = (user) => execFileSync(binary("switchboard"), ["token", "--config", devConfig, "--user", user], { encoding: "utf8" }).trim();
 
-const connected = (socket) => new Promise((resolve, reject) => {
-  socket.once("connect", () => resolve(socket));
-  socket.once("connect_error", reject);
-});
 
 async function connectUser(node, user) {
   const socket = io(node.base, { forceNew: true, reconnection: false, transports: ["websocket"], auth: { token: token(user) } });

@@ -7,16 +7,16 @@
 // asset it references served from here.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { io } from "socket.io-client";
 import { binary, startServer, waitUntil } from "../support/fixture.mjs";
+import { connected, devConfig, token } from "./users.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const devConfig = path.join(root, "config/dev.toml");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-admin-"));
 // bcrypt of "changeit" (the Admin UI's README example).
 const passwordHash = "$2b$10$heqvAkYMez.Va6Et2uXInOnkCT6/uQj1brkrbyG3LpopDklcq7ZOS";
@@ -42,13 +42,7 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const token = (user) => execFileSync(binary("switchboard"), ["token", "--config", devConfig, "--user", user], { encoding: "utf8" }).trim();
 
-// Resolves once `socket` connects; rejects with its connect_error.
-const connected = (socket) => new Promise((resolve, reject) => {
-  socket.once("connect", () => resolve(socket));
-  socket.once("connect_error", reject);
-});
 
 // A user of the "/" namespace, its token sent as the UI of an application would: the auth payload,
 // an Authorization header, the session cookie or the query string.

@@ -11,6 +11,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "../support/fixture.mjs";
+import { watchProblems } from "../support/page_problems.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-browser-"));
@@ -48,17 +49,11 @@ after(async () => {
 // What a page logs as an error, fails to load, or answers with an error status (e.g. a missing
 // /favicon.ico): the demo must have none.
 const pageProblems = [];
-function watchProblems(page) {
-  page.on("console", (message) => { if (message.type() === "error") pageProblems.push(`console: ${message.text()}`); });
-  page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => pageProblems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
-  page.on("response", (response) => { if (response.status() >= 400) pageProblems.push(`${response.status()}: ${response.url()}`); });
-}
 
 async function openDemo() {
   const context = await browser.newContext();
   const page = await context.newPage();
-  watchProblems(page);
+  watchProblems(page, pageProblems);
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => document.getElementById("room-state").textContent === "joined");
   return page;
