@@ -7,7 +7,7 @@ import { fork } from "node:child_process";
 import os from "node:os";
 
 export const allLoads = ["slow-consumers", "ping-flood", "handshake-flood", "event-flood", "invalid-payloads",
-  "connect-cycles", "revoked-tokens", "chat-flood"];
+  "connect-cycles", "revoked-tokens", "chat-flood", "other-clients"];
 
 export function startLoads(names, ctx) {
   const loads = names.map((name, i) => {

@@ -21,7 +21,10 @@ export async function startServer({ binary, config, dataDir, logFile }) {
   // The hostile loads come from 127.0.0.2 and up: loopback, which the per-address limits exempt by
   // default (a local proxy's); the soak holds them to the limits a remote client meets.
   const args = ["serve", "--config", config, "--set", "server.port=0", "--set", `server.data_dir=${dataDir}`,
-                "--set", "limits.exempt_loopback=false"];
+                "--set", "limits.exempt_loopback=false",
+                // Every kind of client at once: msgpack and JSON, Engine.IO v3, the Admin UI reporting every event.
+                "--set", "server.parser=msgpack", "--set", "engine.allow_eio3=true", "--set", "admin.enabled=true",
+                "--set", "admin.mode=development"];
   // ASan keeps freed memory in a quarantine (256 MB by default) and its size classes: a smaller
   // quarantine and a release to the OS every second let RSS fall back when the load stops, as
   // the check against the baseline expects. Use-after-free detection keeps the last 16 MB freed.
