@@ -154,27 +154,43 @@ static void render_admin(std::string& out, const admin::counters& a) {
   metric(out, "switchboard_admin_actions_total", "counter", "Admin UI actions carried out (join, leave, disconnect).", a.actions);
 }
 
+// The server's reports, counted. It names the metrics weakly: the server keeps its observers.
+class metrics::socket_counter final : public sio::observer {
+ public:
+  explicit socket_counter(std::weak_ptr<metrics> m) : metrics_(std::move(m)) {}
+
+  void socket_connected(sio::socket& s) override { count(s, is_websocket(s), +1); }
+  void socket_disconnected(sio::socket& s, std::string_view) override { count(s, is_websocket(s), -1); }
+  void transport_upgraded(sio::socket& s) override {
+    count(s, false, -1);
+    count(s, true, +1);
+  }
+  void room_joined(sio::socket&, const std::string&) override {}
+  void room_left(sio::socket&, const std::string&) override {}
+  void event_received(sio::socket&, std::string_view, const sio::arguments&) override {
+    if (auto m = metrics_.lock()) m->received_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void event_sent(sio::socket&, const wire::sio::packet&) override {}
+  bool wants_broadcast_events() const override { return false; }
+
+ private:
+  static bool is_websocket(const sio::socket& s) {
+    return s.session().transport() == engine::transport_kind::websocket;
+  }
+  void count(const sio::socket& s, bool websocket, int delta) {
+    if (auto m = metrics_.lock()) m->count_socket(s.nsp(), websocket, delta);
+  }
+  std::weak_ptr<metrics> metrics_;
+};
+
 void metrics::watch(realtime::server& server) {
   watched_ = &server;
-  server.io().on_connection([self = weak_from_this()](sio::socket& s) {
-    auto m = self.lock();
-    if (!m) return;
-    const std::pair<std::string, std::string> key{
-        s.nsp(), s.session().transport() == engine::transport_kind::websocket ? "websocket" : "polling"};
-    {
-      std::lock_guard lock(m->mutex_);
-      ++m->connected_[key];
-    }
-    s.on_any([weak = self](sio::socket&, const std::string&, sio::arguments&) {
-      if (auto m = weak.lock()) m->received_.fetch_add(1, std::memory_order_relaxed);
-    });
-    s.on_disconnect([weak = self, key](sio::socket&, std::string_view) {
-      if (auto m = weak.lock()) {
-        std::lock_guard lock(m->mutex_);
-        --m->connected_[key];
-      }
-    });
-  });
+  server.io().observe(std::make_shared<socket_counter>(weak_from_this()));
+}
+
+void metrics::count_socket(const std::string& nsp, bool websocket, int delta) {
+  std::lock_guard lock(mutex_);
+  connected_[{nsp, websocket ? "websocket" : "polling"}] += delta;
 }
 
 void metrics::attempt(std::string_view outcome) {
@@ -188,7 +204,7 @@ std::string metrics::render(const engine::server& engine, const http::server& ht
   metric(out, "switchboard_engine_sessions", "gauge", "Engine.IO sessions open.", engine.session_count());
   {
     std::lock_guard lock(mutex_);
-    metric_header(out, "switchboard_sockets", "gauge", "Connected sockets by namespace and transport (at connect).");
+    metric_header(out, "switchboard_sockets", "gauge", "Connected sockets by namespace and current transport.");
     for (const auto& [key, n] : connected_) {
       out += "switchboard_sockets{namespace=\"" + label(key.first) + "\",transport=\"" + key.second + "\"} " +
              std::to_string(n) + "\n";

@@ -1,6 +1,6 @@
 #pragma once
-// GET /metrics: the Prometheus text format. Connected sockets by namespace and transport (at
-// connect), connection attempts by outcome, events received and emitted, emit failures, Engine.IO
+// GET /metrics: the Prometheus text format. Connected sockets by namespace and transport (moved
+// on upgrade), connection attempts by outcome, events received and emitted, emit failures, Engine.IO
 // sessions, build info, every limit's refusals (docs/SECURITY.md), and in a cluster the Redis
 // state and counters. Counters are updated on connect and disconnect, never per message under
 // a lock (received events are an atomic).
@@ -22,7 +22,8 @@ class memory_release;
 
 class metrics : public std::enable_shared_from_this<metrics> {
  public:
-  // Counts connections and received events of `server`. Before clients connect.
+  // Counts connections and received events of `server`, as one of its observers (nothing is held
+  // per socket). Before clients connect.
   void watch(realtime::server& server);
   // Adds the cluster's state and counters (switchboard_cluster_*). Before the first scrape.
   void watch(std::function<cluster::redis_adapter_stats()> cluster_stats) { cluster_stats_ = std::move(cluster_stats); }
@@ -35,6 +36,9 @@ class metrics : public std::enable_shared_from_this<metrics> {
   std::string render(const engine::server& engine, const http::server& http) const;
 
  private:
+  class socket_counter;  // the sio::observer of watch()
+  void count_socket(const std::string& nsp, bool websocket, int delta);
+
   mutable std::mutex mutex_;  // connects, disconnects, attempts and scrapes only
   std::map<std::pair<std::string, std::string>, std::int64_t> connected_;  // (nsp, transport)
   std::map<std::string, std::uint64_t> attempts_;

@@ -9,7 +9,6 @@
 namespace switchboard::auth {
 namespace {
 
-namespace beast_http = boost::beast::http;
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -25,20 +24,21 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-std::optional<std::string> bearer_token(const http::request& req) {
-  const auto it = req.find(beast_http::field::authorization);
-  if (it == req.end()) return std::nullopt;
-  const std::string_view value = trim(it->value());
+std::optional<std::string> bearer_token(const engine::handshake_request& req) {
+  const auto field = req.find("authorization");
+  if (!field) return std::nullopt;
+  const std::string_view value = trim(*field);
   constexpr std::string_view scheme = "Bearer ";
   if (value.size() <= scheme.size() || !iequals(value.substr(0, scheme.size()), scheme)) return std::nullopt;
   return std::string(trim(value.substr(scheme.size())));
 }
 
 // "a=1; b=2" -> the value of `name`, from every Cookie header.
-std::optional<std::string> cookie_value(const http::request& req, std::string_view name) {
-  const auto [first, last] = req.equal_range(beast_http::field::cookie);
-  for (auto field = first; field != last; ++field) {
-    std::string_view rest = field->value();
+std::optional<std::string> cookie_value(const engine::handshake_request& req, std::string_view name) {
+  std::optional<std::string> found;
+  req.for_each_field([&](std::string_view field_name, std::string_view field_value) {
+    if (found || !iequals(field_name, "cookie")) return;
+    std::string_view rest = field_value;
     while (!rest.empty()) {
       const auto end = rest.find(';');
       const std::string_view pair = trim(rest.substr(0, end));
@@ -47,13 +47,16 @@ std::optional<std::string> cookie_value(const http::request& req, std::string_vi
       if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
       std::string_view value = trim(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-      if (!value.empty()) return std::string(value);
+      if (!value.empty()) {
+        found.emplace(value);
+        return;
+      }
     }
-  }
-  return std::nullopt;
+  });
+  return found;
 }
 
-std::optional<std::string> query_value(const http::request& req, std::string_view name) {
+std::optional<std::string> query_value(const engine::handshake_request& req, std::string_view name) {
   const auto target = boost::urls::parse_origin_form(req.target());
   if (!target) return std::nullopt;
   const auto params = target->params();
@@ -81,7 +84,7 @@ authenticator::authenticator(authenticator_options options) : options_(std::move
   }
 }
 
-std::error_code authenticator::find_token(const boost::json::object& auth, const http::request& handshake,
+std::error_code authenticator::find_token(const boost::json::object& auth, const engine::handshake_request& handshake,
                                           std::string& token) const {
   const token_sources& src = options_.sources;
   if (const auto* value = auth.if_contains(src.auth_field)) {

@@ -1,14 +1,17 @@
 #include "switchboard/auth/guard.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/query.hpp>
 #include <algorithm>
 #include <deque>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "switchboard/auth/authenticator.hpp"
 #include "switchboard/auth/error.hpp"
+#include "switchboard/http/deadline_queue.hpp"
 #include "switchboard/log/log.hpp"
 #include "switchboard/sio/server.hpp"
 
@@ -77,6 +80,10 @@ struct guard::state {
   std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> revoked;
   static constexpr std::chrono::minutes revoked_memory{1};
   static constexpr std::size_t max_revoked = 10'000;
+  // The sockets that disconnect when their credential expires, a queue per shard (by its
+  // execution context).
+  using expiries = http::deadline_queue<sio::socket, std::chrono::system_clock>;
+  std::unordered_map<const void*, std::shared_ptr<expiries>> expiry_queues;
 
   void admit(sio::socket& s, identity id) {
     json::object& data = s.data();
@@ -122,13 +129,23 @@ struct guard::state {
     const auto* expires = s.data().if_contains(expires_at_key);
     if (!expires || !expires->is_int64()) return;
     const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(expires->get_int64()));
-    auto timer = std::make_shared<boost::asio::steady_timer>(s.executor(), at - std::chrono::system_clock::now());
-    timer->async_wait([weak = std::weak_ptr<sio::socket>(s.shared_from_this()), self](boost::system::error_code ec) {
-      auto socket = weak.lock();
-      if (ec || !socket || !socket->connected()) return;
-      self->end(*socket, "token_expired");
+    std::shared_ptr<expiries> queue;
+    {
+      const auto executor = s.executor();
+      std::lock_guard lock(mutex);
+      auto& slot = expiry_queues[&boost::asio::query(executor, boost::asio::execution::context)];
+      // The queue's handler names the state weakly: the state owns the queue.
+      if (!slot) {
+        slot = std::make_shared<expiries>(executor, [weak = std::weak_ptr<state>(self)](sio::socket& expired) {
+          if (auto st = weak.lock(); st && expired.connected()) st->end(expired, "token_expired");
+        });
+      }
+      queue = slot;
+    }
+    const auto key = queue->add(at, s.shared_from_this());
+    s.on_disconnect([weak = std::weak_ptr<expiries>(queue), key](sio::socket&, std::string_view) {
+      if (auto q = weak.lock()) q->remove(key);
     });
-    s.on_disconnect([timer](sio::socket&, std::string_view) { timer->cancel(); });
   }
 };
 

@@ -236,7 +236,7 @@ void server::decide(std::size_t shard, const http::request& req, const boost::as
 void server::open_polling(const http::exchange_ptr& ex, const admission& a) {
   const std::size_t shard = ex->shard();
   auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard, state_->node_id), shard,
-                                          shards_.shard(shard), ex->req(), ex->remote(), a.client, a.cost,
+                                          shards_.shard(shard), handshake_request(ex->req()), ex->remote(), a.client, a.cost,
                                           transport_kind::polling, detail::client_protocol_of(ex->req().target()));
   register_session(s);
   std::string open = "0" + s->open_packet();
@@ -254,7 +254,7 @@ void server::open_polling(const http::exchange_ptr& ex, const admission& a) {
 void server::open_websocket(const http::websocket_upgrade_ptr& upgrade, const admission& a) {
   const std::size_t shard = upgrade->shard();
   auto s = std::make_shared<session_impl>(state_, weak_from_this(), detail::make_session_id(shard, state_->node_id), shard,
-                                          shards_.shard(shard), upgrade->req(), upgrade->remote(), a.client, a.cost,
+                                          shards_.shard(shard), handshake_request(upgrade->req()), upgrade->remote(), a.client, a.cost,
                                           transport_kind::websocket, detail::client_protocol_of(upgrade->req().target()));
   register_session(s);
   s->start_websocket(upgrade);

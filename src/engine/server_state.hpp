@@ -7,8 +7,16 @@
 #include "client_limiter.hpp"
 #include "switchboard/engine/options.hpp"
 #include "switchboard/engine/session.hpp"
+#include "switchboard/http/deadline_queue.hpp"
+
+namespace switchboard::engine {
+class session_impl;
+}
 
 namespace switchboard::engine::detail {
+
+// The heartbeats and close graces of one shard's sessions, behind one timer.
+using session_deadlines = http::deadline_queue<session_impl>;
 
 // Written by its shard only; a cache line each, so that shards never share one.
 struct alignas(64) shard_traffic {
@@ -24,6 +32,7 @@ struct alignas(64) shard_traffic {
 struct server_state {
   server_state(options o, std::shared_ptr<engine::handler> h, std::size_t shards)
       : opts(std::move(o)), handler(std::move(h)), traffic(std::make_unique<shard_traffic[]>(shards)),
+        deadlines(std::make_unique<std::shared_ptr<session_deadlines>[]>(shards)),
         clients(opts.clients), node_id(opts.cluster.directory ? opts.cluster.directory->node_id() : std::string()) {}
 
   // Takes a place in the unauthenticated budget for a session holding `bytes`; false when over.
@@ -45,6 +54,8 @@ struct server_state {
   const options opts;
   const std::shared_ptr<engine::handler> handler;
   std::unique_ptr<shard_traffic[]> traffic;
+  // One per shard, made by the shard at its first session (each slot is touched by its shard only).
+  std::unique_ptr<std::shared_ptr<session_deadlines>[]> deadlines;
   client_limiter clients;
   const std::string node_id;  // this node's, in session ids; empty on a single node
   std::atomic<std::size_t> session_count{0};

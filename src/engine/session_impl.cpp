@@ -66,7 +66,7 @@ std::size_t size_of(const wire::frame& frame) noexcept {
 }  // namespace
 
 session_impl::session_impl(std::shared_ptr<detail::server_state> state, std::weak_ptr<server> owner, std::string id,
-                           std::size_t shard, boost::asio::io_context& context, http::request handshake,
+                           std::size_t shard, boost::asio::io_context& context, handshake_request handshake,
                            boost::asio::ip::tcp::endpoint remote, boost::asio::ip::address client,
                            std::size_t unauthenticated_cost, transport_kind transport, detail::client_protocol protocol)
     : state_(std::move(state)),
@@ -79,12 +79,7 @@ session_impl::session_impl(std::shared_ptr<detail::server_state> state, std::wea
       client_(std::move(client)),
       transport_(transport),
       protocol_(protocol),
-      unauthenticated_cost_(unauthenticated_cost),
-      upgrade_timer_(context),
-      ping_timer_(context),
-      auth_timer_(context) {
-  handshake_.body().clear();
-}
+      unauthenticated_cost_(unauthenticated_cost) {}
 
 std::string session_impl::open_packet() const {
   const options& o = state_->opts;
@@ -120,8 +115,8 @@ void session_impl::start_websocket(const http::websocket_upgrade_ptr& upgrade) {
 void session_impl::start_auth_timer() {
   const auto timeout = state_->opts.unauthenticated.pre_auth_timeout;
   if (timeout <= std::chrono::milliseconds::zero()) return;
-  auth_timer_.expires_after(timeout);
-  auth_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+  auth_timer_ = std::make_unique<boost::asio::steady_timer>(context_, timeout);
+  auth_timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->authenticated_ || !self->open_ || self->closing_) return;
     self->state_->traffic[self->shard_].pre_auth_timeouts.fetch_add(1, std::memory_order_relaxed);
     self->close_within("unauthenticated timeout", close_grace);
@@ -131,7 +126,7 @@ void session_impl::start_auth_timer() {
 void session_impl::mark_authenticated() {
   if (authenticated_) return;
   authenticated_ = true;
-  auth_timer_.cancel();
+  auth_timer_.reset();  // cancels the wait
   if (open_) state_->release_unauthenticated(unauthenticated_cost_);
 }
 
@@ -295,8 +290,8 @@ void session_impl::on_upgrade(http::websocket_upgrade_ptr upgrade) {
     return;
   }
   probe_ = accept_channel(upgrade);
-  upgrade_timer_.expires_after(state_->opts.upgrade_timeout);
-  upgrade_timer_.async_wait([self = shared_from_this(), probe = probe_.get()](boost::system::error_code ec) {
+  upgrade_timer_ = std::make_unique<boost::asio::steady_timer>(context_, state_->opts.upgrade_timeout);
+  upgrade_timer_->async_wait([self = shared_from_this(), probe = probe_.get()](boost::system::error_code ec) {
     if (!ec && self->probe_.get() == probe) self->fail_upgrade();
   });
 }
@@ -333,7 +328,7 @@ void session_impl::on_probe_message(eio::packet p) {
   }
   if (p.type != eio::packet_type::upgrade) return fail_upgrade();
   // "5": the WebSocket becomes the transport; a GET still pending ends with a noop.
-  upgrade_timer_.cancel();
+  upgrade_timer_.reset();
   transport_ = transport_kind::websocket;
   state_->polling_sessions.fetch_sub(1, std::memory_order_relaxed);
   channel_ = std::move(probe_);
@@ -343,7 +338,7 @@ void session_impl::on_probe_message(eio::packet p) {
 }
 
 void session_impl::fail_upgrade() {
-  upgrade_timer_.cancel();
+  upgrade_timer_.reset();
   probe_pinged_ = false;
   if (auto probe = std::move(probe_)) probe->close();
 }
@@ -377,10 +372,7 @@ std::vector<wire::frame_ptr> session_impl::for_v3_websocket(std::vector<wire::fr
 }
 
 void session_impl::arm_v3_heartbeat() {
-  ping_timer_.expires_after(state_->opts.ping_interval + state_->opts.ping_timeout);
-  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec && self->open_) self->end("ping timeout", farewell::close_packet);
-  });
+  set_deadline(state_->opts.ping_interval + state_->opts.ping_timeout, deadline_for::v3_heartbeat);
 }
 
 void session_impl::on_ping_from_client() {
@@ -417,12 +409,7 @@ void session_impl::on_packet(eio::packet p) {
   }
 }
 
-void session_impl::schedule_ping() {
-  ping_timer_.expires_after(state_->opts.ping_interval);
-  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_ping_timer();
-  });
-}
+void session_impl::schedule_ping() { set_deadline(state_->opts.ping_interval, deadline_for::heartbeat); }
 
 // Fires after pingInterval to send a ping, then after pingTimeout if no pong came back.
 void session_impl::on_ping_timer() {
@@ -431,10 +418,36 @@ void session_impl::on_ping_timer() {
   awaiting_pong_ = true;
   send(ping_frame(), false);
   if (!open_) return;
-  ping_timer_.expires_after(state_->opts.ping_timeout);
-  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_ping_timer();
-  });
+  set_deadline(state_->opts.ping_timeout, deadline_for::heartbeat);
+}
+
+void session_impl::set_deadline(std::chrono::milliseconds after, deadline_for what) {
+  auto& queue = state_->deadlines[shard_];
+  if (!queue) queue = std::make_shared<detail::session_deadlines>(context_.get_executor(), [](session_impl& s) { s.on_deadline(); });
+  if (deadline_) queue->remove(*deadline_);
+  deadline_for_ = what;
+  deadline_ = queue->add_after(after, weak_from_this());
+}
+
+void session_impl::clear_deadline() {
+  if (!deadline_) return;
+  if (const auto& queue = state_->deadlines[shard_]) queue->remove(*deadline_);
+  deadline_.reset();
+}
+
+void session_impl::on_deadline() {
+  deadline_.reset();
+  switch (deadline_for_) {
+    case deadline_for::heartbeat:
+      return on_ping_timer();
+    case deadline_for::v3_heartbeat:
+      if (open_) end("ping timeout", farewell::close_packet);
+      return;
+    case deadline_for::client_close:
+      return end("transport close", farewell::noop);
+    case deadline_for::server_close:
+      return end(pending_close_reason_, farewell::close_packet);
+  }
 }
 
 // ---- Closing -------------------------------------------------------------------------------
@@ -445,10 +458,7 @@ void session_impl::end_when_polled() {
   if (closing_) return;
   if (transport_ != transport_kind::polling || poll_) return end("transport close", farewell::noop);
   closing_ = true;
-  ping_timer_.expires_after(std::min(state_->opts.ping_timeout, close_grace));
-  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->end("transport close", farewell::noop);
-  });
+  set_deadline(std::min(state_->opts.ping_timeout, close_grace), deadline_for::client_close);
 }
 
 // The server's own close: on polling with no GET pending, the session waits (up to pingTimeout)
@@ -461,10 +471,7 @@ void session_impl::close_within(std::string_view reason, std::chrono::millisecon
   if (transport_ != transport_kind::polling || poll_) return end(reason, farewell::close_packet);
   closing_ = true;
   pending_close_reason_ = reason;
-  ping_timer_.expires_after(std::min(grace, state_->opts.ping_timeout));
-  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->end(self->pending_close_reason_, farewell::close_packet);
-  });
+  set_deadline(std::min(grace, state_->opts.ping_timeout), deadline_for::server_close);
   fail_upgrade();
 }
 
@@ -472,8 +479,8 @@ void session_impl::close_within(std::string_view reason, std::chrono::millisecon
 void session_impl::end(std::string_view reason, farewell how) {
   if (!open_) return;
   open_ = false;
-  ping_timer_.cancel();
-  upgrade_timer_.cancel();
+  clear_deadline();
+  upgrade_timer_.reset();
   if (poll_) answer_poll(how == farewell::noop ? "6" : "1");
   if (auto probe = std::move(probe_)) probe->close();
   if (auto channel = std::move(channel_)) {
@@ -482,7 +489,7 @@ void session_impl::end(std::string_view reason, farewell how) {
     channel->close();
   }
   clear_queue();
-  auth_timer_.cancel();
+  auth_timer_.reset();
   state_->session_count.fetch_sub(1, std::memory_order_relaxed);
   if (transport_ == transport_kind::polling) state_->polling_sessions.fetch_sub(1, std::memory_order_relaxed);
   state_->clients.release(client_);

@@ -16,6 +16,7 @@
 #include <boost/beast/http/field.hpp>
 #include <array>
 #include <atomic>
+#include <memory>
 #include <optional>
 
 #include "connection_limits.hpp"
@@ -38,8 +39,7 @@ class raw_websocket_session final : public upgrade_session<Stream>,
 
   raw_websocket_session(executor_type executor, websocket_options options, websocket_upgrade::message_handler on_message,
                         websocket_upgrade::closed_handler on_closed)
-      : close_timer_(executor),
-        executor_(std::move(executor)),
+      : executor_(std::move(executor)),
         options_(options),
         on_message_(std::move(on_message)),
         on_closed_(std::move(on_closed)) {}
@@ -269,8 +269,8 @@ class raw_websocket_session final : public upgrade_session<Stream>,
     if (finished_ || close_queued_) return;
     queue_control(code == 0 ? ws::server_frame(ws::opcode::close, {}) : ws::close_frame(code));
     close_queued_ = true;
-    close_timer_.expires_after(close_grace);
-    close_timer_.async_wait([weak = std::weak_ptr<raw_websocket_session>(this->shared_from_this())](boost::system::error_code ec) {
+    close_timer_ = std::make_unique<boost::asio::steady_timer>(executor_, close_grace);
+    close_timer_->async_wait([weak = std::weak_ptr<raw_websocket_session>(this->shared_from_this())](boost::system::error_code ec) {
       if (auto s = weak.lock(); s && !ec) s->finish();
     });
   }
@@ -356,7 +356,7 @@ class raw_websocket_session final : public upgrade_session<Stream>,
     if (finished_) return;
     finished_ = true;
     open_ = false;
-    close_timer_.cancel();
+    close_timer_.reset();  // cancels the wait
     std::vector<outgoing> unsent = std::move(sending_);
     std::move(queue_.begin(), queue_.end(), std::back_inserter(unsent));
     sending_.clear();
@@ -377,7 +377,7 @@ class raw_websocket_session final : public upgrade_session<Stream>,
     if (on_closed) on_closed();
   }
 
-  boost::asio::steady_timer close_timer_;
+  std::unique_ptr<boost::asio::steady_timer> close_timer_;  // only once closing: an open connection holds none
   executor_type executor_;
   websocket_options options_;
   websocket_upgrade::message_handler on_message_;

@@ -13,13 +13,12 @@ client::client(engine::session_ptr session, namespace_lookup lookup, server_conf
     : session_(std::move(session)),
       lookup_(std::move(lookup)),
       config_(config),
-      connect_timer_(session_->executor()),
       parser_(config.opts.parser) {}
 
 // A connection that joins no namespace in time is closed, as the reference server does.
 void client::start() {
-  connect_timer_.expires_after(config_.opts.connect_timeout);
-  connect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+  connect_timer_ = std::make_unique<boost::asio::steady_timer>(session_->executor(), config_.opts.connect_timeout);
+  connect_timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     auto self = weak.lock();
     if (!ec && self && self->sockets_.empty()) self->session_->close("connect timeout");
   });
@@ -171,7 +170,7 @@ void client::run_middleware(std::shared_ptr<socket_impl> s, std::shared_ptr<name
 
 void client::admit(std::shared_ptr<socket_impl> s, const std::shared_ptr<namespace_state>& nsp) {
   connecting_.erase(nsp->name);
-  connect_timer_.cancel();
+  connect_timer_.reset();  // cancels the wait
   if (!admitted_) {
     admitted_ = true;
     session_->mark_authenticated();  // ends the engine's pre-auth budget and timer for this session
@@ -208,7 +207,7 @@ void client::refuse(const std::string& nsp, const connect_error& error) {
 void client::on_close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
-  connect_timer_.cancel();
+  connect_timer_.reset();
   decoder_.reset();
   auto sockets = std::move(sockets_);
   sockets_.clear();

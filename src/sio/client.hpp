@@ -2,6 +2,7 @@
 // One Engine.IO session seen by Socket.IO: decodes its packets, connects it to namespaces
 // (through their middleware), and routes events and acks to its sockets. On its session's shard.
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -40,7 +41,8 @@ class client final : public std::enable_shared_from_this<client> {
   std::unordered_map<std::string, std::shared_ptr<socket_impl>> sockets_;  // connected, by namespace
   std::unordered_set<std::string> connecting_;                             // in their middleware
   server_config& config_;
-  boost::asio::steady_timer connect_timer_;
+  // Only until the first namespace admits a socket: a connected client holds none (~100 B).
+  std::unique_ptr<boost::asio::steady_timer> connect_timer_;
   std::size_t parked_bytes_ = 0;  // attachments of the packet being reassembled
   bool admitted_ = false;         // a socket was admitted once
   parser_kind parser_;            // the server's, until the first message says JSON

@@ -38,26 +38,25 @@ json::object query_of(std::string_view target) {
 
 json::object describe_handshake(const engine::session& session, const json::object& auth,
                                 std::chrono::system_clock::time_point issued) {
-  const http::request& req = session.handshake();
+  const engine::handshake_request& req = session.handshake();
   json::object headers;
-  for (const auto& field : req) {
-    const std::string name = lower(field.name_string());
-    auto* existing = headers.if_contains(name);
-    if (existing) {
-      existing->as_string().append(", ").append(field.value());
+  req.for_each_field([&headers](std::string_view field_name, std::string_view value) {
+    const std::string name = lower(field_name);
+    if (auto* existing = headers.if_contains(name)) {
+      existing->as_string().append(", ").append(value);
     } else {
-      headers[name] = field.value();
+      headers[name] = value;
     }
-  }
+  });
   boost::system::error_code ec;
   const std::string address = session.remote().address().to_string(ec);
   return json::object{
       {"headers", std::move(headers)},
       {"time", js_date_string(issued)},
       {"address", address},
-      {"xdomain", req.find(boost::beast::http::field::origin) != req.end()},
+      {"xdomain", req.find("origin").has_value()},
       {"issued", std::chrono::duration_cast<std::chrono::milliseconds>(issued.time_since_epoch()).count()},
-      {"url", std::string_view(req.target())},
+      {"url", req.target()},
       {"query", query_of(req.target())},
       {"auth", auth},
   };

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "client.hpp"
+#include "observer_list.hpp"
 #include "server_config.hpp"
 #include "socket_impl.hpp"
 #include "user_code.hpp"
@@ -176,7 +177,9 @@ server& server::on_connection(connection_handler h) {
 }
 
 server& server::observe(std::shared_ptr<observer> o) {
-  impl_->config.watcher = std::move(o);
+  auto& all = impl_->config.observers;
+  all.push_back(std::move(o));
+  impl_->config.watcher = all.size() == 1 ? all.front() : std::make_shared<detail::observer_list>(all);
   return *this;
 }
 

@@ -17,7 +17,8 @@ struct server_config {
   std::vector<std::string> reserved_prefixes;        // rooms that socket::join refuses
   std::vector<middleware> middlewares;               // run before each namespace's own
   std::vector<connection_handler> connection_hooks;  // run before each namespace's handler
-  std::shared_ptr<observer> watcher;                 // server::observe; null: nothing reported
+  std::vector<std::shared_ptr<observer>> observers;  // server::observe, in order
+  std::shared_ptr<observer> watcher;                 // the one observer, or an observer_list; null: none
   std::atomic<std::size_t> encoded_broadcasts{0};
   // Counters of server.hpp, relaxed.
   std::atomic<std::size_t> dynamic_namespaces{0};

@@ -3,7 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
-#include <deque>
+#include <list>
 #include <optional>
 #include <string>
 
@@ -42,7 +42,8 @@ struct outbox {
     ChatMessage message;
     rt::ack<ChatSent> answer;
   };
-  std::deque<entry> waiting;  // the first is being stored
+  // The first is being stored. A list holds nothing while empty (a deque keeps 576 B per socket).
+  std::list<entry> waiting;
 };
 
 // Stores each message, then acknowledges it and broadcasts it to its room: an acknowledged

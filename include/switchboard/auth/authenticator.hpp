@@ -11,7 +11,7 @@
 
 #include "switchboard/auth/jwt.hpp"
 #include "switchboard/auth/session_store.hpp"
-#include "switchboard/http/types.hpp"
+#include "switchboard/engine/handshake_request.hpp"
 
 namespace switchboard::auth {
 
@@ -56,7 +56,7 @@ class authenticator {
 
   /// The token of a connection, from the first source that has one. errc::token_missing,
   /// errc::token_in_query_refused (the query alone had one), errc::token_malformed (not a string).
-  std::error_code find_token(const boost::json::object& auth, const http::request& handshake,
+  std::error_code find_token(const boost::json::object& auth, const engine::handshake_request& handshake,
                              std::string& token) const;
 
   /// Told the outcome of verify(): an error, or the identity.

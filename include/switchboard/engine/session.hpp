@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "switchboard/engine/handshake_request.hpp"
 #include "switchboard/engine/send_status.hpp"
 #include "switchboard/http/types.hpp"
 #include "switchboard/wire/frame.hpp"
@@ -44,8 +45,8 @@ class session {
   virtual transport_kind transport() const noexcept = 0;
   /// Whether the session is open (not yet ended).
   virtual bool is_open() const noexcept = 0;
-  /// The request that opened the session: its headers, and its query in target().
-  virtual const http::request& handshake() const noexcept = 0;
+  /// The request that opened the session: its header fields, and its query in target().
+  virtual const handshake_request& handshake() const noexcept = 0;
   /// The TCP peer of the handshake request.
   virtual const boost::asio::ip::tcp::endpoint& remote() const noexcept = 0;
   /// The client's address: remote()'s, or with options.clients.trust_proxy the last entry of the

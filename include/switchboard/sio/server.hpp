@@ -217,8 +217,9 @@ class server final : public engine::handler, public std::enable_shared_from_this
   /// capability alone enters them. Before clients connect; throws std::logic_error when the prefix
   /// is empty or overlaps one already reserved.
   reserved_rooms reserve_rooms(std::string prefix);
-  /// Reports what happens in every namespace to `o` (one observer; a second call replaces it).
-  /// Set it up before clients connect. Without one the hooks cost a pointer test.
+  /// Reports what happens in every namespace to `o`, beside the observers already added (each
+  /// hears every report, in the order they were added; broadcast recipients come when any of them
+  /// wants them). Set it up before clients connect. Without one the hooks cost a pointer test.
   server& observe(std::shared_ptr<observer> o);
 
   /// Disconnects every client ("server shutting down"). Returns at once; the closes run on the

@@ -188,6 +188,23 @@ describe("GET /metrics", () => {
     socket.disconnect();
     refused.disconnect();
   });
+
+  it("counts a socket under its current transport: polling, then WebSocket after its upgrade", async () => {
+    const sockets = (t) => `switchboard_sockets{namespace="/",transport="${t}"}`;
+    const before = await scrape();
+    const socket = io(server.base, { transports: ["polling", "websocket"], reconnection: false, auth: { token: token("m2") } });
+    await once(socket, "connect");
+    const upgraded = await waitUntil(async () => {
+      const now = await scrape();
+      return now.value(sockets("websocket")) === before.value(sockets("websocket")) + 1 && now;
+    }, 10000, "the socket counted under websocket");
+    assert.equal(upgraded.value(sockets("polling")), before.value(sockets("polling")), "and no longer under polling");
+    socket.disconnect();
+    await waitUntil(async () => {
+      const now = await scrape();
+      return now.value(sockets("websocket")) === before.value(sockets("websocket")) && now;
+    }, 10000, "the socket no longer counted");
+  });
 });
 
 describe("shutdown", () => {

@@ -24,7 +24,7 @@ switchboard::http::request handshake(std::string target = "/socket.io/?EIO=4&tra
 
 std::error_code find(const auth::authenticator& a, const json::object& payload, const switchboard::http::request& req,
                      std::string& token) {
-  return a.find_token(payload, req, token);
+  return a.find_token(payload, switchboard::engine::handshake_request(req), token);
 }
 
 TEST(FindToken, PrefersTheAuthPayloadThenTheHeaderThenTheCookie) {

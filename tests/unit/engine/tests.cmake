@@ -5,6 +5,7 @@ sb_add_unit_test(engine_test
   unit/engine/client_limiter_test.cpp
   unit/engine/cors_test.cpp
   unit/engine/engine_fixture.cpp
+  unit/engine/handshake_request_test.cpp
   unit/engine/limits_test.cpp
   unit/engine/lifetime_test.cpp
   unit/engine/query_test.cpp

@@ -1,6 +1,7 @@
 # http/: RFC 6455 framing, and the listener against raw TCP clients (framing, limits, WebSocket
 # queues and close frames); the tests reach the http layer's private headers.
 sb_add_unit_test(http_test
+  unit/http/deadline_queue_test.cpp
   unit/http/listen_addresses_test.cpp
   unit/http/peer_address_test.cpp
   unit/http/relay_test.cpp

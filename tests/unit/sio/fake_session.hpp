@@ -44,7 +44,7 @@ class fake_session final : public engine::session, public std::enable_shared_fro
   boost::asio::any_io_executor executor() const override { return executor_; }
   engine::transport_kind transport() const noexcept override { return engine::transport_kind::websocket; }
   bool is_open() const noexcept override { return open_; }
-  const http::request& handshake() const noexcept override { return request_; }
+  const engine::handshake_request& handshake() const noexcept override { return request_; }
   const boost::asio::ip::tcp::endpoint& remote() const noexcept override { return remote_; }
 
   // Each Socket.IO packet sent, as text without the Engine.IO "4" (binary attachments skipped).
@@ -81,7 +81,7 @@ class fake_session final : public engine::session, public std::enable_shared_fro
   std::vector<wire::frame_ptr> sent_;
   bool open_ = true;
   std::string reason_;
-  http::request request_;
+  engine::handshake_request request_;
   boost::asio::ip::tcp::endpoint remote_;
 };
 

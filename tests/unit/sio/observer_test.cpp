@@ -155,5 +155,28 @@ TEST_F(sio_observer, AnUpgradeIsReportedForEachSocketOfTheConnection) {
   ASSERT_TRUE(wait([&] { return watcher->count("upgraded /") == 1 && watcher->count("upgraded /chat") == 1; }));
 }
 
+TEST_F(sio_observer, ASecondObserverHearsEveryReportBesideTheFirst) {
+  auto second = std::make_shared<recorder>();
+  second->broadcasts = false;
+  watcher->broadcasts = false;
+  srv->observe(second);
+  std::shared_ptr<socket> only;
+  srv->of("/").on_connection([&](socket& s) { only = s.shared_from_this(); });
+  auto c = open("0", 0);
+  ASSERT_TRUE(wait([&] { return only != nullptr; }));
+  message(c, R"(2["hello",1])");
+  boost::asio::post(pool->shard(0), [&] { only->emit("direct", {}); });
+  ASSERT_TRUE(wait([&] { return second->count("sent direct 0 binaries") == 1; })) << ::testing::PrintToString(second->lines());
+  std::optional<std::size_t> delivered;
+  ASSERT_FALSE(srv->of("/").all().emit("news", {}, [&](std::size_t n) { delivered = n; }));
+  ASSERT_TRUE(wait([&] { return delivered.has_value(); }));
+  message(c, "1");
+  ASSERT_TRUE(wait([&] { return watcher->count("left <own>") == 1 && second->count("left <own>") == 1; }));
+  EXPECT_EQ(second->count("disconnected / client namespace disconnect"), 1u);
+  EXPECT_EQ(watcher->lines(), second->lines()) << "both heard the same reports, in the same order";
+  EXPECT_EQ(second->count("received hello 1 args 0 binaries"), 1u);
+  EXPECT_EQ(second->count("sent news 0 binaries"), 0u) << "neither wants broadcast recipients";
+}
+
 }  // namespace
 }  // namespace switchboard::sio
